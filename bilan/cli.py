@@ -1,0 +1,73 @@
+"""Point d'entrée ``python -m bilan`` : valider une édition, ou la construire."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bilan import construire as construction
+
+EPILOGUE = """\
+codes de sortie :
+  0  réussite
+  1  paramètres ou données invalides (chaque problème est affiché)
+  2  échec d'un notebook (le notebook, la cellule et l'erreur sont nommés)
+  3  Quarto absent : notebooks et exports produits, rapport HTML/PDF non rendu
+  4  échec du rendu Quarto
+
+exemples :
+  python -m bilan valider params/2024.yml
+  python -m bilan construire params/2024.yml
+"""
+
+
+class _Formateur(argparse.RawDescriptionHelpFormatter):
+    """Formateur d'aide en français (argparse n'offre ses libellés qu'en anglais)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+        return super().add_usage(usage, actions, groups, prefix or "utilisation : ")
+
+
+class _Analyseur(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formateur)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def analyseur() -> argparse.ArgumentParser:
+    p = _Analyseur(
+        prog="python -m bilan",
+        description="Rapport de mise en œuvre du PACSESM : valide les données et construit une édition "
+                    "(notebooks exécutés par papermill, exports, rendu Quarto HTML et PDF).",
+        epilog=EPILOGUE,
+    )
+    sous = p.add_subparsers(dest="commande", title="commandes", metavar="COMMANDE", parser_class=_Analyseur)
+    v = sous.add_parser("valider", help="valider les paramètres d'une édition et les données")
+    v.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
+    c = sous.add_parser("construire", help="construire une édition dans _build/<édition>/")
+    c.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
+    c.add_argument("--sans-rendu", action="store_true",
+                   help="s'arrêter après les notebooks et les exports, sans appeler Quarto")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = analyseur().parse_args(argv)
+    if args.commande == "valider":
+        return construction.valider(args.parametres)
+    if args.commande == "construire":
+        return construction.construire(args.parametres, rendre=not args.sans_rendu)
+    analyseur().print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

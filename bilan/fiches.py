@@ -1,0 +1,144 @@
+"""Fiche d'une mesure, construite des données par une seule fonction (aucun code propre à une mesure).
+
+La fiche reprend la présentation du rapport : « MESURE N° 1 – EN COURS », les recommandations
+auxquelles la mesure répond, son titre, ses porteurs, collaborateurs et budget, ses livrables
+avec leur statut à la date de référence, et la note en astérisque s'il y en a une.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bilan import francais
+from bilan.donnees import Plan
+from bilan.synthese import CATEGORIE_INCONNUE, STATUT_INCONNU
+
+SANS_OBJET = "S. O."
+
+
+def ancre_mesure(mesure: str) -> str:
+    return f"mesure-{mesure.lower()}"
+
+
+def ancre_recommandation(numero: int) -> str:
+    return f"recommandation-{numero}"
+
+
+def nom_mesure(mesure: str) -> str:
+    """Désignation imprimée : « MESURE N° 1 », « MESURE A1 », « MESURE ADDITIONNELLE »."""
+    if mesure == "additionnelle":
+        return "MESURE ADDITIONNELLE"
+    if mesure.isdigit():
+        return f"MESURE N° {mesure}"
+    return f"MESURE {mesure}"
+
+
+def reference_mesure(mesure: str) -> str:
+    """Désignation courte en texte courant : « mesure n° 1 », « mesure A1 », « mesure additionnelle »."""
+    return nom_mesure(mesure).lower().replace("mesure additionnelle", "mesure additionnelle")
+
+
+def statut_en_capitales(statut: str) -> str:
+    """« Réalisée (en partie) » → « RÉALISÉE (en partie) », comme le rapport l'imprime."""
+    if statut == STATUT_INCONNU:
+        return "STATUT INCONNU"
+    tete, sep, reste = statut.partition(" (")
+    return tete.upper() + (sep + reste if sep else "")
+
+
+def etiquette_statut(texte: str, categorie: str) -> str:
+    """Étiquette colorée (classe CSS/Typst selon la catégorie de comptage)."""
+    return f"[{texte}]{{.statut .statut-{categorie}}}"
+
+
+def _cellule(texte: str) -> str:
+    """Texte sûr dans une cellule de tableau Markdown (barres verticales échappées)."""
+    return francais.typographie(texte).replace("|", "\\|")
+
+
+def _organisation(libelle: str, noms: dict[str, str]) -> str:
+    nom = noms.get(libelle, "")
+    texte = _cellule(libelle)
+    if nom and nom != libelle:
+        return f'[{texte}]{{title="{nom.replace(chr(34), "")}"}}'
+    return texte
+
+
+def _pluriel(mot: str, n: int) -> str:
+    return mot + ("S" if n > 1 else "")
+
+
+def phrase_recommandations(plan: Plan, mesure: pd.Series, cible_annexe: str = "") -> str:
+    """« En réponse à la recommandation n° 4 », « … aux recommandations n^os^ 5, 13 et 55 »,
+    « Initiative gouvernementale », ou l'aveu que les liens sont inconnus."""
+    etat = mesure["liens_recommandations"]
+    if etat == "initiative gouvernementale":
+        return "Initiative gouvernementale"
+    if etat == "inconnus":
+        return "Recommandations visées : inconnues (le texte source du rapport ne les précise pas)"
+    liens = plan.mesures_recommandations[plan.mesures_recommandations["mesure"] == mesure["mesure"]]
+    numeros = sorted(int(n) for n in liens["recommandation"])
+    cibles = [f"[{n}]({cible_annexe}#{ancre_recommandation(n)})" for n in numeros]
+    if len(numeros) == 1:
+        return f"En réponse à la recommandation n°{francais.NBSP}{cibles[0]}"
+    return f"En réponse aux recommandations n^os^{francais.NBSP}{francais.liste(cibles)}"
+
+
+def texte_budget(plan: Plan, mesure: pd.Series) -> str:
+    """« 1 953 200 $ », « Autofinancé », ou la part d'un budget commun avec ses mesures."""
+    if mesure["budget_type"] == "autofinance":
+        return "Autofinancé"
+    if mesure["budget_type"] == "montant":
+        return francais.montant(int(mesure["budget"]))
+    commun = plan.budgets_communs.set_index("budget_commun").loc[mesure["budget_commun"]]
+    partageurs = plan.mesures[plan.mesures["budget_commun"] == mesure["budget_commun"]]["mesure"].tolist()
+    return (
+        f"{francais.montant(int(commun['montant']))} partagés pour les mesures "
+        f"n^os^{francais.NBSP}{francais.liste(partageurs)}"
+    )
+
+
+def fiche_markdown(
+    plan: Plan,
+    identifiant: str,
+    statuts_mesures: pd.DataFrame,
+    statuts_livrables: pd.DataFrame,
+    cible_annexe: str = "",
+) -> str:
+    """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence."""
+    mesure = plan.mesure(identifiant)
+    etat = statuts_mesures.set_index("mesure").loc[identifiant]
+    note = mesure["note"]
+    statut = statut_en_capitales(etat["statut"]) + ("\\*" if note else "")
+    lignes = [
+        f"## {nom_mesure(identifiant)} – {etiquette_statut(statut, etat['categorie'])} "
+        f"{{#{ancre_mesure(identifiant)} .mesure}}",
+        "",
+        "::: {.recommandations}",
+        phrase_recommandations(plan, mesure, cible_annexe),
+        ":::",
+        "",
+        f"**{francais.typographie(mesure['titre'])}**",
+        "",
+    ]
+    orgs = plan.mesures_organisations[plan.mesures_organisations["mesure"] == identifiant].sort_values("ordre")
+    noms = dict(zip(plan.organisations["organisation"], plan.organisations["nom"]))
+    porteurs = [_organisation(o, noms) for o in orgs.loc[orgs["role"] == "porteur", "organisation"]]
+    collab = [_organisation(o, noms) for o in orgs.loc[orgs["role"] == "collaborateur", "organisation"]]
+    lignes += [
+        f"| {_pluriel('PORTEUR', len(porteurs))} | {_pluriel('COLLABORATEUR', len(collab))} | BUDGET ATTRIBUÉ |",
+        "|:---|:---|---:|",
+        f"| {', '.join(porteurs)} | {', '.join(collab) or SANS_OBJET} | {_cellule(texte_budget(plan, mesure))} |",
+        "",
+    ]
+    livrables = statuts_livrables[statuts_livrables["mesure"] == identifiant].sort_values("ordre")
+    lignes += [f"| {_pluriel('LIVRABLE', len(livrables))} | Statut |", "|:---|:---|"]
+    if livrables.empty:
+        lignes.append(f"| {SANS_OBJET} | {SANS_OBJET} |")
+    for _, liv in livrables.iterrows():
+        texte = "Statut inconnu" if liv["categorie"] == CATEGORIE_INCONNUE else liv["statut"]
+        lignes.append(f"| {_cellule(liv['livrable'])} | {etiquette_statut(texte, liv['categorie'])} |")
+    lignes.append("")
+    if note:
+        lignes += ["::: {.note-mesure}", f"\\* {francais.typographie(note)}", ":::", ""]
+    return "\n".join(lignes)

@@ -1,0 +1,148 @@
+"""Paramètres d'une édition (``params/AAAA.yml``) : lecture et validation.
+
+Le fichier est un petit document imbriqué, pas une table : pandera ne s'y prête pas, et les
+messages de jsonschema sont en anglais. Un validateur de quelques lignes, écrit ici, donne
+des messages français qui nomment la clé fautive ; il vérifie les clés manquantes, les clés
+inconnues, les types et les dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bilan.config import chemin_projet
+
+# Forme attendue : clé -> type, ou dictionnaire imbriqué. « ? » en fin de clé = facultative ;
+# « date? » comme type = date ou null (inconnue).
+SCHEMA: dict[str, Any] = {
+    "rapport": {"numero": int, "titre": str},
+    "date_reference": "date",
+    "mois_depot": "mois",
+    "edition_precedente": {"edition": int, "date_reference": "date?"},
+    "plan": {"titre": str, "sous_titre": str, "sigle": str},
+    "editeur": {
+        "ministere": str,
+        "producteur": str,
+        "adresse": [str],
+        "courriel": str,
+        "telephone": str,
+        "sans_frais": str,
+        "telecopieur": str,
+    },
+    "signataire": {"mention": str, "nom": str, "fonctions": [str]},
+    "citation": str,
+    "isbn": {"imprime": str, "pdf": str},
+    "depot_legal": {"annee": int, "bibliotheque": str},
+    "code_publication": str,
+    "droits": str,
+    "copyright": str,
+}
+
+ISBN = re.compile(r"^978-\d{1,5}-\d{1,7}-\d{1,7}-\d$")
+
+
+class ParametresInvalides(Exception):
+    """Levée avec la liste de tous les problèmes trouvés dans le fichier de paramètres."""
+
+    def __init__(self, fichier: str, problemes: list[str]):
+        self.fichier = fichier
+        self.problemes = problemes
+        super().__init__(f"{fichier} : {len(problemes)} problème(s)\n" + "\n".join(f"  - {p}" for p in problemes))
+
+
+@dataclass(frozen=True)
+class Parametres:
+    """Paramètres validés d'une édition ; ``edition`` est le nom du fichier sans extension."""
+
+    fichier: Path
+    edition: str
+    date_reference: dt.date
+    mois_depot: dt.date
+    edition_precedente: str
+    date_precedente: dt.date | None
+    brut: dict[str, Any]
+
+    def __getitem__(self, cle: str) -> Any:
+        return self.brut[cle]
+
+
+def _verifier(valeur: Any, attendu: Any, chemin: str, problemes: list[str]) -> None:
+    if isinstance(attendu, dict):
+        if not isinstance(valeur, dict):
+            problemes.append(f"« {chemin} » doit être un groupe de clés ({', '.join(attendu)})")
+            return
+        for cle, sous in attendu.items():
+            ici = f"{chemin}.{cle}" if chemin else cle
+            if cle not in valeur:
+                problemes.append(f"clé manquante : « {ici} »")
+            else:
+                _verifier(valeur[cle], sous, ici, problemes)
+        for cle in valeur:
+            if cle not in attendu:
+                ici = f"{chemin}.{cle}" if chemin else cle
+                problemes.append(f"clé inconnue : « {ici} » (clés permises : {', '.join(attendu)})")
+    elif isinstance(attendu, list):
+        if not isinstance(valeur, list) or not valeur or not all(isinstance(v, str) and v.strip() for v in valeur):
+            problemes.append(f"« {chemin} » doit être une liste non vide de textes")
+    elif attendu in ("date", "date?"):
+        if valeur is None and attendu == "date?":
+            return
+        if isinstance(valeur, dt.datetime) or not isinstance(valeur, (dt.date, str)):
+            problemes.append(f"« {chemin} » : date attendue au format AAAA-MM-JJ, reçu « {valeur} »")
+        elif isinstance(valeur, str):
+            try:
+                dt.date.fromisoformat(valeur)
+            except ValueError:
+                problemes.append(f"« {chemin} » : date invalide « {valeur} » (format AAAA-MM-JJ, date existante)")
+    elif attendu == "mois":
+        if not (isinstance(valeur, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", valeur)):
+            problemes.append(f"« {chemin} » : mois attendu au format AAAA-MM entre guillemets, reçu « {valeur} »")
+    elif attendu is int:
+        if isinstance(valeur, bool) or not isinstance(valeur, int):
+            problemes.append(f"« {chemin} » : nombre entier attendu, reçu « {valeur} »")
+    elif attendu is str:
+        if not isinstance(valeur, str) or not valeur.strip():
+            problemes.append(f"« {chemin} » : texte non vide attendu, reçu « {valeur} »")
+
+
+def _date(v: Any) -> dt.date:
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(v)
+
+
+def lire_parametres(chemin: str | Path) -> Parametres:
+    """Lit et valide un fichier de paramètres ; lève ``ParametresInvalides`` avec tous les problèmes."""
+    fichier = chemin_projet(chemin)
+    nom = str(chemin)
+    if not fichier.exists():
+        raise ParametresInvalides(nom, [f"fichier introuvable : {fichier}"])
+    try:
+        brut = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise ParametresInvalides(nom, [f"YAML illisible : {err}"]) from err
+    problemes: list[str] = []
+    _verifier(brut, SCHEMA, "", problemes)
+    if not problemes:
+        for cle in ("imprime", "pdf"):
+            if not ISBN.match(brut["isbn"][cle]):
+                problemes.append(f"« isbn.{cle} » : ISBN-13 attendu (978-…), reçu « {brut['isbn'][cle]} »")
+        precedente = brut["edition_precedente"]
+        if precedente["date_reference"] is not None and _date(precedente["date_reference"]) >= _date(brut["date_reference"]):
+            problemes.append("« edition_precedente.date_reference » doit précéder « date_reference »")
+    if problemes:
+        raise ParametresInvalides(nom, problemes)
+    precedente = brut["edition_precedente"]
+    return Parametres(
+        fichier=fichier,
+        edition=fichier.stem,
+        date_reference=_date(brut["date_reference"]),
+        mois_depot=dt.date.fromisoformat(brut["mois_depot"] + "-01"),
+        edition_precedente=str(precedente["edition"]),
+        date_precedente=None if precedente["date_reference"] is None else _date(precedente["date_reference"]),
+        brut=brut,
+    )
