@@ -44,6 +44,18 @@ SCHEMA: dict[str, Any] = {
     "copyright": str,
 }
 
+
+
+class _Chargeur(yaml.SafeLoader):
+    """Chargeur YAML qui garde les dates en texte : PyYAML plante sur « 2024-09-31 » au lieu de
+    laisser le validateur dire quelle clé porte une date impossible."""
+
+
+_Chargeur.yaml_implicit_resolvers = {
+    debut: [(tag, motif) for tag, motif in resolveurs if tag != "tag:yaml.org,2002:timestamp"]
+    for debut, resolveurs in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 ISBN = re.compile(r"^978-\d{1,5}-\d{1,7}-\d{1,7}-\d$")
 
 
@@ -122,7 +134,7 @@ def lire_parametres(chemin: str | Path) -> Parametres:
     if not fichier.exists():
         raise ParametresInvalides(nom, [f"fichier introuvable : {fichier}"])
     try:
-        brut = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+        brut = yaml.load(fichier.read_text(encoding="utf-8"), Loader=_Chargeur)  # noqa: S506 (chargeur sûr)
     except yaml.YAMLError as err:
         raise ParametresInvalides(nom, [f"YAML illisible : {err}"]) from err
     problemes: list[str] = []

@@ -1,0 +1,54 @@
+"""Outils partagés des tests : copies modifiables des données, contexte de l'édition 2024."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bilan.config import DONNEES, RACINE
+
+PARAMS_2024 = RACINE / "params" / "2024.yml"
+
+
+@pytest.fixture
+def donnees(tmp_path: Path) -> Path:
+    """Une copie de data/ que le test peut abîmer."""
+    copie = tmp_path / "data"
+    shutil.copytree(DONNEES, copie)
+    return copie
+
+
+def lire_csv(chemin: Path) -> list[dict[str, str]]:
+    with chemin.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def ecrire_csv(chemin: Path, lignes: list[dict[str, str]]) -> None:
+    with chemin.open("w", encoding="utf-8", newline="") as f:
+        ecrivain = csv.DictWriter(f, fieldnames=list(lignes[0].keys()))
+        ecrivain.writeheader()
+        ecrivain.writerows(lignes)
+
+
+def modifier(chemin: Path, condition: dict[str, str], **valeurs: str) -> int:
+    """Change des colonnes des lignes qui répondent à ``condition`` ; renvoie la ligne (éditeur) modifiée."""
+    lignes = lire_csv(chemin)
+    trouvee = None
+    for i, ligne in enumerate(lignes):
+        if all(ligne[k] == v for k, v in condition.items()):
+            ligne.update(valeurs)
+            trouvee = i + 2
+            break
+    assert trouvee is not None, f"aucune ligne {condition} dans {chemin.name}"
+    ecrire_csv(chemin, lignes)
+    return trouvee
+
+
+def ajouter(chemin: Path, **valeurs: str) -> int:
+    lignes = lire_csv(chemin)
+    lignes.append({k: valeurs.get(k, "") for k in lignes[0]})
+    ecrire_csv(chemin, lignes)
+    return len(lignes) + 1
