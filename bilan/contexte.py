@@ -192,7 +192,7 @@ class Contexte:
         from bilan.figures import figure_repartition
 
         rep = rep[(rep["nombre"] > 0) | (rep["categorie"] != "inconnu")]
-        fig = figure_repartition(rep[["categorie", "libelle", "nombre", "pourcentage_texte"]].rename(columns={"pourcentage_texte": "pourcentage"}), legende)
+        fig = figure_repartition(rep[["categorie", "libelle", "nombre", "pourcentage_texte"]].rename(columns={"pourcentage_texte": "pourcentage"}), "")  # la légende Quarto tient lieu de titre
         total = int(rep["total"].iloc[0])
         details = " ; ".join(f"{r.libelle} : {r.nombre} ({r.pourcentage_texte})" for r in rep.itertuples())
         alt = francais.typographie(f"Diagramme à barres du statut des {total} {quoi} au {francais.date_longue(self.date)}. {details}.")
@@ -234,7 +234,7 @@ class Contexte:
         t = self.par_axe.copy()
         t["libelle_axe"] = t["libelle_axe"].str.capitalize()
         legende = "Statut des mesures par axe"
-        fig = figure_par_axe(t[["axe", "libelle_axe", "categorie", "libelle", "nombre"]], legende)
+        fig = figure_par_axe(t[["axe", "libelle_axe", "categorie", "libelle", "nombre"]], "")
         details = " ; ".join(
             f"axe {axe} : " + ", ".join(f"{r.nombre} {r.libelle.lower()}" for r in g.itertuples() if r.nombre)
             for axe, g in t.groupby("axe")
