@@ -33,9 +33,9 @@ QUARTO_ABSENT = 3
 ECHEC_RENDU = 4
 
 
-def notebooks() -> list[Path]:
+def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
     """Les notebooks de chapitre, dans l'ordre d'exécution (préfixe numérique)."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(Path(dossier).glob("[0-9][0-9]_*.ipynb"))
 
 
 def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> int:
@@ -74,13 +74,13 @@ def _copier_projet_quarto(dossier: Path) -> None:
         shutil.copytree(STYLES, dossier / STYLES.name)
 
 
-def _executer_notebooks(dossier: Path, fichier_params: Path, dire: Callable[[str], None]) -> tuple[bool, str]:
+def _executer_notebooks(dossier: Path, fichier_params: Path, source: Path, dire: Callable[[str], None]) -> tuple[bool, str]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     sortie = dossier / "notebooks"
     sortie.mkdir()
-    liste = notebooks()
+    liste = notebooks(source)
     for i, nb in enumerate(liste, start=1):
         debut = time.monotonic()
         dire(f"[{i}/{len(liste)}] {nb.name} …")
@@ -91,11 +91,24 @@ def _executer_notebooks(dossier: Path, fichier_params: Path, dire: Callable[[str
                 cwd=str(sortie), progress_bar=False, log_output=False,
             )
         except PapermillExecutionError as err:
-            cellule = err.cell_index + 1
-            return False, (f"Échec dans notebooks/{nb.name}, cellule n° {cellule} (exécution {err.exec_count}) : "
-                           f"{err.ename} : {err.evalue}")
+            cellule = _cellule_source(sortie / nb.name, err.cell_index) + 1
+            premiere = (err.source or "").strip().splitlines()[:1]
+            return False, (f"Échec dans notebooks/{nb.name}, cellule n° {cellule}"
+                           f"{' (« ' + premiere[0][:60] + ' »)' if premiere else ''} : {err.ename} : {err.evalue}")
         dire(f"      terminé en {time.monotonic() - debut:.1f} s")
     return True, ""
+
+
+def _cellule_source(executee: Path, index: int) -> int:
+    """Rang (0…) de la cellule dans le notebook source : papermill insère une cellule de paramètres."""
+    import nbformat
+
+    try:
+        cellules = nbformat.read(executee, as_version=4).cells
+    except (OSError, ValueError):
+        return index
+    injectees = [i for i, c in enumerate(cellules) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    return index - sum(1 for i in injectees if i < index)
 
 
 def _publier(dossier: Path, cible: Path) -> None:
@@ -118,7 +131,7 @@ def _garder_echec(dossier: Path, racine: Path, edition: str) -> Path:
 
 
 def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: bool = True,
-               dire: Callable[[str], None] = print) -> int:
+               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS) -> int:
     """Construit l'édition ; renvoie un code de sortie (voir les constantes du module)."""
     if valider(fichier_params, dire=dire) != OK:
         dire("Construction arrêtée : entrées invalides.")
@@ -134,7 +147,7 @@ def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: 
             "# Valeurs calculées pour {{< var … >}} ; produit par python -m bilan construire\n"
             + yaml.safe_dump(ctx.variables, allow_unicode=True, sort_keys=False), encoding="utf-8")
         dire(f"Exécution des notebooks pour l'édition {params.edition} (état au {params.date_reference.isoformat()}) :")
-        reussi, message = _executer_notebooks(dossier, params.fichier, dire)
+        reussi, message = _executer_notebooks(dossier, params.fichier, source, dire)
         if not reussi:
             echec = _garder_echec(dossier, racine, params.edition)
             dire(message)

@@ -13,6 +13,25 @@ from bilan.config import DONNEES, RACINE
 PARAMS_2024 = RACINE / "params" / "2024.yml"
 
 
+@pytest.fixture(scope="session")
+def construction_2024(tmp_path_factory):
+    """Une construction de l'édition 2024, faite une fois pour la session (≈ 1 min).
+
+    Quarto y est rendu absent exprès : la construction s'arrête proprement avant le rendu
+    (code 3), après avoir exécuté les notebooks et écrit les exports et ``_variables.yml``.
+    Partagée par test_construction.py et test_fidelite.py.
+    """
+    from bilan import construire as construction
+    from bilan import rendu
+
+    racine = tmp_path_factory.mktemp("_build")
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rendu, "quarto_disponible", lambda: None)
+        code = construction.construire(PARAMS_2024, racine=racine, rendre=True, dire=messages.append)
+    return {"code": code, "dossier": racine / "2024", "messages": messages, "racine": racine}
+
+
 @pytest.fixture
 def donnees(tmp_path: Path) -> Path:
     """Une copie de data/ que le test peut abîmer."""
