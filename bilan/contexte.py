@@ -221,7 +221,7 @@ class Contexte:
         for axe, groupe in t.groupby("axe", sort=True):
             g = groupe.set_index("categorie")
             total = int(g["total"].iloc[0])
-            lignes.append([f"{axe}. {francais.typographie(g['libelle_axe'].iloc[0].capitalize())}"]
+            lignes.append([f"{axe}. {francais.typographie(g['libelle_axe'].iloc[0])}"]
                           + [f"{int(g.loc[c, 'nombre'])} ({g.loc[c, 'pourcentage_texte']})" for c in cats]
                           + [str(total)])
         return Markdown(tableau_markdown(["Axe"] + [libelles[c] for c in cats] + ["Total"], lignes,
@@ -231,8 +231,7 @@ class Contexte:
     def figure_axes(self) -> Markdown:
         from bilan.figures import figure_par_axe
 
-        t = self.par_axe.copy()
-        t["libelle_axe"] = t["libelle_axe"].str.capitalize()
+        t = self.par_axe
         legende = "Statut des mesures par axe"
         fig = figure_par_axe(t[["axe", "libelle_axe", "categorie", "libelle", "nombre"]], "")
         details = " ; ".join(

@@ -80,7 +80,7 @@ def repartition_par_axe(plan: Plan, date: dt.date) -> pd.DataFrame:
     lignes = []
     for _, axe in plan.axes.iterrows():
         rep = repartition(plan, statuts[statuts["axe"] == axe["axe"]], "mesure")
-        rep.insert(0, "libelle_axe", axe["titre"])
+        rep.insert(0, "libelle_axe", axe["libelle"])
         rep.insert(0, "axe", axe["axe"])
         lignes.append(rep)
     return pd.concat(lignes, ignore_index=True)

@@ -113,7 +113,7 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
     date = _col(_date_valide())
     return {
         "axes.yml": pa.DataFrameSchema(
-            {"axe": entier("le numéro d'axe"), "titre": _col(), "slogan": _col(), "objectif": _col()},
+            {"axe": entier("le numéro d'axe"), "titre": _col(), "libelle": _col(), "slogan": _col(), "objectif": _col()},
             strict=True, unique=["axe"], report_duplicates="all",
         ),
         "mesures.csv": pa.DataFrameSchema(
