@@ -7,13 +7,15 @@ raté dans ``_build/.echec-<édition>/`` pour l'examen.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import yaml
 
@@ -74,6 +76,25 @@ def _copier_projet_quarto(dossier: Path) -> None:
         shutil.copytree(STYLES, dossier / STYLES.name)
 
 
+@contextlib.contextmanager
+def _stderr_vers(fichier: Path) -> Iterator[None]:
+    """Envoie la sortie d'erreur des noyaux Jupyter (descripteur 2, hérité) dans un journal.
+
+    ipykernel y écrit des avertissements de transport à chaque démarrage, qui noieraient la
+    progression ; papermill n'offre pas de réglage pour ce flux, d'où la redirection ici.
+    """
+    sys.stderr.flush()
+    sauvegarde = os.dup(2)
+    with fichier.open("ab") as journal:
+        os.dup2(journal.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(sauvegarde, 2)
+            os.close(sauvegarde)
+
+
 def _executer_notebooks(dossier: Path, fichier_params: Path, source: Path, dire: Callable[[str], None]) -> tuple[bool, str]:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -85,11 +106,12 @@ def _executer_notebooks(dossier: Path, fichier_params: Path, source: Path, dire:
         debut = time.monotonic()
         dire(f"[{i}/{len(liste)}] {nb.name} …")
         try:
-            pm.execute_notebook(
-                str(nb), str(sortie / nb.name),
-                parameters={"parametres": str(fichier_params)},
-                cwd=str(sortie), progress_bar=False, log_output=False,
-            )
+            with _stderr_vers(dossier / "journal-noyaux.txt"):
+                pm.execute_notebook(
+                    str(nb), str(sortie / nb.name),
+                    parameters={"parametres": str(fichier_params)},
+                    cwd=str(sortie), progress_bar=False, log_output=False,
+                )
         except PapermillExecutionError as err:
             cellule = _cellule_source(sortie / nb.name, err.cell_index) + 1
             premiere = (err.source or "").strip().splitlines()[:1]
