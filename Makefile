@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help installer valider rapport notebooks test nettoyer
+.PHONY: help installer valider rapport notebooks test banc nettoyer
 
 help: ## Afficher cette aide
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,9 @@ notebooks: installer ## Construire sans le rendu Quarto (notebooks exécutés et
 
 test: installer ## Lancer tous les tests
 	$(PY) -m pytest
+
+banc: installer ## Mesurer temps et mémoire des étapes (benchmarks/mesurer.py --complet)
+	$(PY) benchmarks/mesurer.py --complet
 
 nettoyer: ## Supprimer les constructions (_build/) ; les sources ne sont pas touchées
 	rm -rf _build
