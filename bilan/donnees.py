@@ -144,7 +144,7 @@ def charger_plan(dossier: Path = DONNEES) -> Plan:
         axes=_entiers(t["axes.yml"], "axe").sort_values("axe").reset_index(drop=True),
         mesures=mesures,
         budgets_communs=_entiers(t["budgets_communs.csv"], "montant"),
-        organisations=t["organisations.csv"],
+        organisations=t["organisations.csv"].assign(plusieurs=lambda d: d["plusieurs"] == "true"),
         mesures_organisations=_entiers(t["mesures_organisations.csv"], "ordre"),
         mesures_recommandations=_entiers(t["mesures_recommandations.csv"], "recommandation"),
         livrables=_entiers(t["livrables.csv"], "ordre"),

@@ -34,8 +34,10 @@ def nom_mesure(mesure: str) -> str:
 
 
 def reference_mesure(mesure: str) -> str:
-    """Désignation courte en texte courant : « mesure n° 1 », « mesure A1 », « mesure additionnelle »."""
-    return nom_mesure(mesure).lower().replace("mesure additionnelle", "mesure additionnelle")
+    """Désignation en texte courant : « mesure n° 1 », « mesure A1 », « mesure additionnelle »."""
+    if mesure == "additionnelle":
+        return "mesure additionnelle"
+    return f"mesure n° {mesure}" if mesure.isdigit() else f"mesure {mesure}"
 
 
 def statut_en_capitales(statut: str) -> str:
@@ -64,8 +66,11 @@ def _organisation(libelle: str, noms: dict[str, str]) -> str:
     return texte
 
 
-def _pluriel(mot: str, n: int) -> str:
-    return mot + ("S" if n > 1 else "")
+def _entete(mot: str, libelles: list[str], plusieurs: dict[str, bool]) -> str:
+    """« PORTEUR » ou « PORTEURS » : pluriel s'il y a plusieurs entrées ou une entrée qui en
+    désigne plusieurs (« MO partenaires du plan d'action »), comme le rapport l'accorde."""
+    pluriel = len(libelles) > 1 or any(plusieurs.get(l, False) for l in libelles)
+    return mot + ("S" if pluriel else "")
 
 
 def phrase_recommandations(plan: Plan, mesure: pd.Series, cible_annexe: str = "") -> str:
@@ -123,16 +128,19 @@ def fiche_markdown(
     ]
     orgs = plan.mesures_organisations[plan.mesures_organisations["mesure"] == identifiant].sort_values("ordre")
     noms = dict(zip(plan.organisations["organisation"], plan.organisations["nom"]))
-    porteurs = [_organisation(o, noms) for o in orgs.loc[orgs["role"] == "porteur", "organisation"]]
-    collab = [_organisation(o, noms) for o in orgs.loc[orgs["role"] == "collaborateur", "organisation"]]
+    plusieurs = dict(zip(plan.organisations["organisation"], plan.organisations["plusieurs"]))
+    libelles_porteurs = orgs.loc[orgs["role"] == "porteur", "organisation"].tolist()
+    libelles_collab = orgs.loc[orgs["role"] == "collaborateur", "organisation"].tolist()
+    porteurs = [_organisation(o, noms) for o in libelles_porteurs]
+    collab = [_organisation(o, noms) for o in libelles_collab]
     lignes += [
-        f"| {_pluriel('PORTEUR', len(porteurs))} | {_pluriel('COLLABORATEUR', len(collab))} | BUDGET ATTRIBUÉ |",
+        f"| {_entete('PORTEUR', libelles_porteurs, plusieurs)} | {_entete('COLLABORATEUR', libelles_collab, plusieurs)} | BUDGET ATTRIBUÉ |",
         "|:---|:---|---:|",
         f"| {', '.join(porteurs)} | {', '.join(collab) or SANS_OBJET} | {_cellule(texte_budget(plan, mesure))} |",
         "",
     ]
     livrables = statuts_livrables[statuts_livrables["mesure"] == identifiant].sort_values("ordre")
-    lignes += [f"| {_pluriel('LIVRABLE', len(livrables))} | Statut |", "|:---|:---|"]
+    lignes += [f"| {'LIVRABLES' if len(livrables) > 1 else 'LIVRABLE'} | Statut |", "|:---|:---|"]
     if livrables.empty:
         lignes.append(f"| {SANS_OBJET} | {SANS_OBJET} |")
     for _, liv in livrables.iterrows():

@@ -141,6 +141,7 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
                 "organisation": _col(),
                 "nom": _col(vide_permis=True),
                 "type": _col(_vocabulaire(["sigle", "groupe"], "le type")),
+                "plusieurs": _col(_vocabulaire(["true", "false"], "la colonne plusieurs")),
                 "source": _col(),
             },
             strict=True, unique=["organisation"], report_duplicates="all",

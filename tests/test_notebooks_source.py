@@ -134,7 +134,7 @@ def test_un_seul_titre_de_chapitre_avec_identifiant(chemin: Path):
         if ligne.startswith("# ")
     ]
     assert len(titres) == 1, titres
-    assert re.search(r"\{#sec-[a-z0-9-]+\}$", titres[0]), titres[0]
+    assert re.search(r"\{#sec-[a-z0-9-]+( \.unnumbered)?\}$", titres[0]), titres[0]
 
 
 @pytest.mark.parametrize("chemin", NOTEBOOKS, ids=lambda p: p.name)
