@@ -11,27 +11,13 @@ import pytest
 import yaml
 
 from bilan.donnees import charger_plan
-
-VAR = re.compile(r"\{\{<\s*var\s+([\w.]+)\s*>\}\}")
+from bilan.texte import markdown_notebook
 
 
 def markdown_du_chapitre(construction, nom: str) -> str:
     """Cellules Markdown (variables résolues) et sorties text/markdown, dans l'ordre du notebook."""
     valeurs = yaml.safe_load((construction["dossier"] / "_variables.yml").read_text(encoding="utf-8"))
-
-    def valeur(m: re.Match) -> str:
-        v = valeurs
-        for cle in m.group(1).split("."):
-            v = v[cle]
-        return str(v)
-
-    morceaux = []
-    for c in nbformat.read(construction["dossier"] / "notebooks" / nom, as_version=4).cells:
-        if c.cell_type == "markdown":
-            morceaux.append(VAR.sub(valeur, c.source))
-        elif c.cell_type == "code":
-            morceaux += [o["data"]["text/markdown"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]
-    return "\n\n".join(morceaux)
+    return markdown_notebook(nbformat.read(construction["dossier"] / "notebooks" / nom, as_version=4), valeurs, nom)
 
 
 def ast(markdown: str) -> list[dict]:
