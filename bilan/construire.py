@@ -187,6 +187,8 @@ def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: 
             dire(f"Notebooks exécutés et exports écrits dans {racine / params.edition}.")
             dire(rendu.MESSAGE_INSTALLATION)
             return QUARTO_ABSENT
+        if not rendu.version_compatible(version):
+            dire(f"Avertissement – Quarto {version} détecté ; ce projet est vérifié avec Quarto {rendu.VERSION_QUARTO}.x.")
         rendu.ecrire_config_edition(dossier, {
             "titre": params["plan"]["titre"],
             "sous_titre": f"{params['plan']['sous_titre']} — {params['rapport']['titre']}",

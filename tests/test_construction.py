@@ -8,6 +8,7 @@ pour vérifier l'arrêt propre avant le rendu.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -184,3 +185,64 @@ def test_cli_construire_arrete_sur_donnees_invalides(tmp_path):
     r = _cli("construire", str(faux))
     assert r.returncode == 1
     assert "clé manquante" in r.stdout and "Construction arrêtée" in r.stdout
+
+
+def _faux_quarto(dossier: Path, code_rendu: int) -> Path:
+    """Un programme « quarto » minimal : répond à --version et simule render (journal des appels)."""
+    binaire = dossier / "bin"
+    binaire.mkdir()
+    script = binaire / "quarto"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{dossier}/appels.txt"\n'
+        'if [ "$1" = "--version" ]; then echo 1.10.19; exit 0; fi\n'
+        'if [ "$1" = "render" ]; then\n'
+        '  test -f "$2/_quarto-edition.yml" || { echo "profil absent" >&2; exit 9; }\n'
+        '  mkdir -p "$2/_rapport" "$2/.quarto"\n'
+        '  echo "<html lang=\\"fr\\"></html>" > "$2/_rapport/index.html"\n'
+        '  echo "%PDF-1.7" > "$2/_rapport/rapport.pdf"\n'
+        f'  [ {code_rendu} -eq 0 ] || echo "ERROR: compilation Typst impossible" >&2\n'
+        f"  exit {code_rendu}\n"
+        "fi\n"
+        "exit 2\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return binaire
+
+
+def _un_chapitre(dossier: Path) -> Path:
+    source = dossier / "notebooks"
+    source.mkdir()
+    shutil.copy(NOTEBOOKS / "02_introduction.ipynb", source / "01_introduction.ipynb")
+    return source
+
+
+def test_rendu_quarto_publie_html_et_pdf(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", f"{_faux_quarto(tmp_path, 0)}:{os.environ['PATH']}")
+    racine = tmp_path / "_build"
+    messages: list[str] = []
+    code = construction.construire(PARAMS_2024, racine=racine, dire=messages.append, source=_un_chapitre(tmp_path))
+    assert code == construction.OK, messages
+    publie = racine / "2024"
+    assert (publie / "rapport" / "index.html").exists() and (publie / "rapport" / "rapport.pdf").exists()
+    assert not (publie / ".quarto").exists() and not (publie / "_rapport").exists()
+    appels = (tmp_path / "appels.txt").read_text(encoding="utf-8")
+    assert re.search(r"^render \S+ --profile edition$", appels, re.MULTILINE)
+    profil = yaml.safe_load((publie / "_quarto-edition.yml").read_text(encoding="utf-8"))
+    assert profil["lang"] == "fr" and profil["book"]["title"] == "Briser le cycle de l'exploitation sexuelle"
+    assert "Deuxième rapport de mise en œuvre" in profil["book"]["subtitle"]
+    assert yaml.safe_load((publie / "provenance.yml").read_text(encoding="utf-8"))["versions"]["quarto"] == "1.10.19"
+
+
+def test_echec_du_rendu_laisse_la_construction_precedente(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", f"{_faux_quarto(tmp_path, 1)}:{os.environ['PATH']}")
+    racine = tmp_path / "_build"
+    (racine / "2024").mkdir(parents=True)
+    (racine / "2024" / "precedente.txt").write_text("construction précédente", encoding="utf-8")
+    messages: list[str] = []
+    code = construction.construire(PARAMS_2024, racine=racine, dire=messages.append, source=_un_chapitre(tmp_path))
+    assert code == construction.ECHEC_RENDU
+    assert "compilation Typst impossible" in "\n".join(messages)
+    assert (racine / "2024" / "precedente.txt").exists()
+    assert (racine / ".echec-2024" / "notebooks" / "01_introduction.ipynb").exists()
