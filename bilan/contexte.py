@@ -166,15 +166,20 @@ class Contexte:
         if self.precedente is not None:
             editions.append((self.precedente.edition, self.precedente.repartition))
         libelles = self.repartition_mesures.set_index("categorie")["libelle"]
+        # Des mesures sans statut à la date ont leur colonne : les totaux restent justes.
+        ordre = ORDRE_PROGRESSION + (("inconnu",) if "inconnu" in libelles.index else ())
         entetes = ["Édition"]
-        for cat in ORDRE_PROGRESSION:
+        for cat in ordre:
             entetes += [f"{libelles[cat]} (nombre)", f"{libelles[cat]} (pourcentage)"]
         lignes = []
         for edition, rep in editions:
             r = rep.set_index("categorie")
             ligne = [edition]
-            for cat in ORDRE_PROGRESSION:
-                ligne += [francais.nombre(int(r.loc[cat, "nombre"])), r.loc[cat, "pourcentage_texte"]]
+            for cat in ordre:
+                if cat in r.index:
+                    ligne += [francais.nombre(int(r.loc[cat, "nombre"])), r.loc[cat, "pourcentage_texte"]]
+                else:
+                    ligne += ["0", francais.pourcentage(0, int(rep["total"].iloc[0]))]
             lignes.append(ligne)
         texte = tableau_markdown(entetes, lignes, ["g"] + ["d"] * (len(entetes) - 1),
                                  "Progression de la mise en œuvre des mesures du plan d'action", "tbl-progression")
