@@ -65,9 +65,13 @@ def repartition(plan: Plan, table_statuts: pd.DataFrame, objet: str) -> pd.DataF
     cats = categories(plan, objet)
     if (table_statuts["categorie"] == CATEGORIE_INCONNUE).any():
         cats = pd.concat([cats, pd.DataFrame([{"categorie": CATEGORIE_INCONNUE, "libelle": LIBELLE_INCONNU}])], ignore_index=True)
-    comptes = table_statuts["categorie"].value_counts()
-    total = len(table_statuts)
-    cats["nombre"] = cats["categorie"].map(comptes).fillna(0).astype(int)
+    return _avec_nombres(cats, table_statuts["categorie"].value_counts().to_dict(), len(table_statuts))
+
+
+def _avec_nombres(cats: pd.DataFrame, nombres: dict[str, int], total: int) -> pd.DataFrame:
+    """Ajoute nombre, pourcentage (entier, arrondi au plus près) et son texte français à chaque catégorie."""
+    cats = cats.copy()
+    cats["nombre"] = cats["categorie"].map(nombres).fillna(0).astype(int)
     cats["pourcentage"] = cats["nombre"].map(lambda n: francais.pourcentage_entier(n, total))
     cats["pourcentage_texte"] = cats["nombre"].map(lambda n: francais.pourcentage(n, total))
     cats["total"] = total
@@ -107,13 +111,8 @@ def comparaison_precedente(plan: Plan, edition: str, date: dt.date | None) -> Co
     publies = plan.editions_publiees[(plan.editions_publiees["edition"] == int(edition)) & (plan.editions_publiees["objet"] == "mesure")]
     if publies.empty:
         return None
-    total = int(publies["total"].iloc[0])
-    cats = categories(plan, "mesure")
     nombres = dict(zip(publies["categorie"], publies["nombre"]))
-    cats["nombre"] = cats["categorie"].map(nombres).fillna(0).astype(int)
-    cats["pourcentage"] = cats["nombre"].map(lambda n: francais.pourcentage_entier(n, total))
-    cats["pourcentage_texte"] = cats["nombre"].map(lambda n: francais.pourcentage(n, total))
-    cats["total"] = total
+    cats = _avec_nombres(categories(plan, "mesure"), nombres, int(publies["total"].iloc[0]))
     return Comparaison(edition, cats, False, str(publies["source"].iloc[0]), str(publies["note"].iloc[0]))
 
 
