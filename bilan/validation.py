@@ -156,7 +156,13 @@ def schemas() -> dict[str, pa.DataFrameSchema]:
             strict=True, unique=["mesure", "role", "ordre"], report_duplicates="all",
         ),
         "mesures_recommandations.csv": pa.DataFrameSchema(
-            {"mesure": mesure, "recommandation": entier("le numéro de recommandation")},
+            {
+                "mesure": mesure,
+                "recommandation": entier("le numéro de recommandation"),
+                # Chaque lien dit d'où il vient : la fiche du rapport de 2024, ou un autre
+                # document publié (titre, page, adresse) pour les fiches dont l'en-tête est perdu.
+                "source": _col(),
+            },
             strict=True, unique=["mesure", "recommandation"], report_duplicates="all",
         ),
         "livrables.csv": pa.DataFrameSchema(

@@ -8,7 +8,7 @@ import pytest
 
 from bilan.donnees import charger_plan, verifier
 from bilan.validation import AVERTISSEMENT, ERREUR, DonneesInvalides
-from conftest import ajouter, lire_csv, modifier
+from conftest import ajouter, ecrire_csv, lire_csv, modifier
 
 
 def erreurs(dossier: Path) -> list[str]:
@@ -90,6 +90,20 @@ def test_recommandation_hors_limites(donnees):
     assert "hors de 1 à 58" in m
 
 
+def test_lien_vers_une_recommandation_sans_source(donnees):
+    ligne = modifier(donnees / "mesures_recommandations.csv", {"mesure": "2", "recommandation": "13"}, source=" ")
+    m = un_seul(donnees)
+    assert f"data/mesures_recommandations.csv, ligne {ligne}, colonne « source »" in m
+    assert "ne doit pas être vide" in m
+
+
+def test_liens_vers_les_recommandations_sans_colonne_source(donnees):
+    lignes = [{k: v for k, v in l.items() if k != "source"} for l in lire_csv(donnees / "mesures_recommandations.csv")]
+    ecrire_csv(donnees / "mesures_recommandations.csv", lignes)
+    m = un_seul(donnees)
+    assert "data/mesures_recommandations.csv" in m and "colonne « source »" in m and "obligatoire absente" in m
+
+
 def test_recommandations_numerotees_sans_trou(donnees):
     chemin = donnees / "recommandations.yml"
     chemin.write_text(chemin.read_text(encoding="utf-8").replace("numero: 58", "numero: 60"), encoding="utf-8")
@@ -136,8 +150,6 @@ def test_liens_connus_sans_lien(donnees):
 
 def test_mesure_sans_porteur(donnees):
     lignes = [l for l in lire_csv(donnees / "mesures_organisations.csv") if not (l["mesure"] == "2" and l["role"] == "porteur")]
-    from conftest import ecrire_csv
-
     ecrire_csv(donnees / "mesures_organisations.csv", lignes)
     m = un_seul(donnees)
     assert "valeur « 2 »" in m and "aucun porteur" in m
