@@ -9,6 +9,7 @@ tableau de leurs nombres.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,7 @@ from IPython.display import Markdown
 
 from bilan import fiches, francais
 from bilan.config import DONNEES, NOTEBOOKS
+from bilan.markdown import attribut, lien_chapitre, tableau, tableau_groupe, texte, texte_riche
 from bilan.donnees import Plan, charger_plan
 from bilan.parametres import Parametres, lire_parametres
 from bilan.synthese import (
@@ -36,23 +38,14 @@ from bilan.variables import variables
 ORDRE_PROGRESSION = ("en_cours", "realise", "a_faire")
 
 
-def notebook_du_chapitre(motif: str) -> str:
-    """Nom du notebook d'un chapitre (ex. « axe1 » → « 04_axe1_recherche.ipynb »), pour les liens."""
+def chapitre(motif: str) -> str:
+    """Nom du chapitre d'un notebook (ex. « axe1 » → « 04_axe1_recherche »), cible des liens."""
     trouves = sorted(NOTEBOOKS.glob(f"[0-9][0-9]_{motif}_*.ipynb")) or sorted(NOTEBOOKS.glob(f"[0-9][0-9]_{motif}.ipynb"))
-    return trouves[0].name if trouves else ""
+    return trouves[0].stem if trouves else ""
 
 
-def tableau_markdown(entetes: list[str], lignes: list[list[str]], alignements: list[str], legende: str = "", ident: str = "") -> str:
-    """Tableau Markdown (pipe table) avec légende Quarto ``: Légende {#tbl-…}``."""
-    sep = {"g": ":---", "d": "---:", "c": ":---:"}
-    texte = [
-        "| " + " | ".join(entetes) + " |",
-        "|" + "|".join(sep[a] for a in alignements) + "|",
-        *("| " + " | ".join(c.replace("|", "\\|") for c in ligne) + " |" for ligne in lignes),
-    ]
-    if legende:
-        texte += ["", f": {legende}" + (f" {{#{ident}}}" if ident else "")]
-    return "\n".join(texte) + "\n"
+#: Ancien nom, gardé pour les notebooks et scripts qui l'appellent.
+tableau_markdown = tableau
 
 
 @dataclass
@@ -100,112 +93,124 @@ class Contexte:
     # --- Pages liminaires ------------------------------------------------------------------
 
     def couverture(self) -> Markdown:
+        """Couverture du PDF (page 1). En HTML, le bloc de titre de Quarto ou du moteur intégré
+        porte les mêmes informations : styles/rapport.css n'y affiche pas la couverture.
+
+        (Pas de bloc conditionnel ``.content-hidden`` ici : Quarto le remplace par un nœud à lui
+        avant les filtres de l'utilisateur, et styles/typst-classes.lua ne verrait plus le bloc.)"""
         p = self.params
-        depot = f"Déposé à l'Assemblée nationale en {francais.mois_annee(p.mois_depot)}"
+        depot = f"Déposé à l'Assemblée nationale en {self.variables['depot']}"
         return Markdown("\n".join([
             "::: {.couverture}",
-            f"[{p['plan']['titre'].upper()}]{{.titre-plan}}",
+            f"[{texte(p['plan']['titre'])}]{{.titre-plan}}",
             "",
-            f"[{p['plan']['sous_titre'].upper()}]{{.sous-titre-plan}}",
+            f"[{texte(p['plan']['sous_titre'])}]{{.sous-titre-plan}}",
             "",
-            f"[{p['rapport']['titre'].upper()}]{{.titre-rapport}}",
+            f"[{texte(p['rapport']['titre'])}]{{.titre-rapport}}",
             "",
-            f"[{francais.typographie(depot)}]{{.depot}}",
+            f"[{texte(depot)}]{{.depot}}",
             ":::",
         ]))
 
     def colophon(self) -> Markdown:
+        """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML)."""
         p = self.params
         e = p["editeur"]
-        t = francais.typographie
-        adresse = "\n".join(f"| {ligne}" for ligne in e["adresse"])
+        adresse = "\n".join(f"| {texte_riche(ligne)}" for ligne in e["adresse"])
+        courriel = str(e["courriel"])
+        lien_courriel = f"<{courriel}>" if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", courriel) else texte(courriel)
         return Markdown("\n".join([
             "::: {.colophon}",
-            t(e["producteur"]),
+            texte_riche(e["producteur"]),
             "",
-            t("Pour plus de renseignements :"),
+            texte("Pour plus de renseignements :"),
             "",
             adresse,
             "",
-            f"<{e['courriel']}>",
+            lien_courriel,
             "",
-            f"| {t('Téléphone : ' + e['telephone'])}",
-            f"| {t('Sans frais : ' + e['sans_frais'])}",
-            f"| {t('Télécopieur : ' + e['telecopieur'])}",
+            f"| {texte('Téléphone : ' + str(e['telephone']))}",
+            f"| {texte('Sans frais : ' + str(e['sans_frais']))}",
+            f"| {texte('Télécopieur : ' + str(e['telecopieur']))}",
             "",
-            t("Citation suggérée :"),
+            texte("Citation suggérée :"),
             "",
-            t(p["citation"]),
+            texte_riche(p["citation"]),
             "",
-            f"ISBN {p['isbn']['imprime']} (version imprimée)",
+            f"ISBN {texte(p['isbn']['imprime'])} (version imprimée)",
             "",
-            f"ISBN {p['isbn']['pdf']} (PDF)",
+            f"ISBN {texte(p['isbn']['pdf'])} (PDF)",
             "",
-            f"Dépôt légal – {p['depot_legal']['annee']}",
+            f"Dépôt légal – {texte(p['depot_legal']['annee'])}",
             "",
-            p["depot_legal"]["bibliotheque"],
+            texte(p["depot_legal"]["bibliotheque"]),
             "",
-            p["code_publication"].replace("_", "\\_"),
+            texte(p["code_publication"]),
             "",
-            t(p["droits"]),
+            texte_riche(p["droits"]),
             "",
-            p["copyright"],
+            texte(p["copyright"]),
             ":::",
         ]))
 
     def signature(self) -> Markdown:
         s = self.params["signataire"]
-        lignes = [s["mention"], "", f"**{s['nom']}**", ""] + [f"| {f}" for f in s["fonctions"]]
+        lignes = [texte(s["mention"]), "", f"**{texte(s['nom'])}**", ""] + [f"| {texte(f)}" for f in s["fonctions"]]
         return Markdown("::: {.signature}\n" + "\n".join(lignes) + "\n:::")
 
     # --- Bilan de mise en œuvre --------------------------------------------------------------
 
     def tableau_progression(self) -> Markdown:
-        """Tableau publié : nombre et pourcentage par statut, édition courante et précédente."""
+        """Tableau publié : nombre et pourcentage par statut, édition courante et précédente.
+
+        Deux lignes d'en-tête comme dans le rapport publié (« En cours » au-dessus de « Nombre »
+        et « Pourcentage ») ; la première, en capitales à l'impression.
+        """
         editions = [(self.params.edition, self.repartition_mesures)]
         if self.precedente is not None:
             editions.append((self.precedente.edition, self.precedente.repartition))
         libelles = self.repartition_mesures.set_index("categorie")["libelle"]
         # Des mesures sans statut à la date ont leur colonne : les totaux restent justes.
         ordre = ORDRE_PROGRESSION + (("inconnu",) if "inconnu" in libelles.index else ())
-        entetes = ["Édition"]
-        for cat in ordre:
-            entetes += [f"{libelles[cat]} (nombre)", f"{libelles[cat]} (pourcentage)"]
+        groupes = [(texte(libelles[cat]), ["Nombre", "Pourcentage"]) for cat in ordre]
         lignes = []
         for edition, rep in editions:
             r = rep.set_index("categorie")
-            ligne = [edition]
+            ligne = [texte(edition)]
             for cat in ordre:
                 if cat in r.index:
                     ligne += [francais.nombre(int(r.loc[cat, "nombre"])), r.loc[cat, "pourcentage_texte"]]
                 else:
                     ligne += ["0", francais.pourcentage(0, int(rep["total"].iloc[0]))]
             lignes.append(ligne)
-        texte = tableau_markdown(entetes, lignes, ["g"] + ["d"] * (len(entetes) - 1),
-                                 "Progression de la mise en œuvre des mesures du plan d'action", "tbl-progression")
+        resultat = "::: {.entetes-majuscules}\n" + tableau_groupe(
+            "Édition", groupes, lignes, ["g"] + ["d"] * (2 * len(ordre)),
+            "Progression de la mise en œuvre des mesures du plan d'action", "tbl-progression") + ":::\n"
         if self.precedente is not None and not self.precedente.calculee:
-            texte += f"\n::: {{.source-tableau}}\nSource de la ligne {self.precedente.edition} : {francais.typographie(self.precedente.source)}. {francais.typographie(self.precedente.note)}\n:::\n"
-        return Markdown(texte)
+            resultat += (f"\n::: {{.source-tableau}}\nSource de la ligne {texte(self.precedente.edition)} : "
+                         f"{texte(self.precedente.source)}. {texte(self.precedente.note)}\n:::\n")
+        return Markdown(resultat)
 
     def _figure(self, fig, nom: str, legende: str, alt: str) -> str:
         dossier = Path.cwd() / "figures"
         dossier.mkdir(exist_ok=True)
         fig.savefig(dossier / f"{nom}.svg", format="svg", bbox_inches="tight")
-        return f'![{legende}](figures/{nom}.svg){{#fig-{nom} fig-alt="{alt}"}}\n'
+        return f"![{legende}](figures/{nom}.svg){{#fig-{nom} fig-alt={attribut(alt)}}}\n"
 
     def _figure_repartition(self, rep: pd.DataFrame, nom: str, legende: str, quoi: str) -> Markdown:
         from bilan.figures import figure_repartition
 
         rep = rep[(rep["nombre"] > 0) | (rep["categorie"] != "inconnu")]
-        fig = figure_repartition(rep[["categorie", "libelle", "nombre", "pourcentage_texte"]].rename(columns={"pourcentage_texte": "pourcentage"}), "")  # la légende Quarto tient lieu de titre
+        fig = figure_repartition(rep[["categorie", "libelle", "nombre", "pourcentage_texte"]].rename(columns={"pourcentage_texte": "pourcentage"}), "")  # la légende tient lieu de titre
         total = int(rep["total"].iloc[0])
         details = " ; ".join(f"{r.libelle} : {r.nombre} ({r.pourcentage_texte})" for r in rep.itertuples())
-        alt = francais.typographie(f"Diagramme à barres du statut des {total} {quoi} au {francais.date_longue(self.date)}. {details}.")
-        lignes = [[r.libelle, francais.nombre(int(r.nombre)), r.pourcentage_texte] for r in rep.itertuples()]
+        alt = francais.typographie(f"Diagramme à barres du statut des {total} {quoi} au {francais.date_longue(self.date)}. {details}.",
+                                   markdown=False)
+        lignes = [[texte(r.libelle), francais.nombre(int(r.nombre)), r.pourcentage_texte] for r in rep.itertuples()]
         lignes.append(["Total", francais.nombre(total), francais.pourcentage(total, total)])
-        tableau = tableau_markdown(["Statut", "Nombre", "Pourcentage"], lignes, ["g", "d", "d"],
-                                   f"{legende} : nombres de la figure", f"tbl-{nom}")
-        return Markdown(self._figure(fig, nom, legende, alt.replace('"', "'")) + "\n" + tableau)
+        t = tableau(["Statut", "Nombre", "Pourcentage"], lignes, ["g", "d", "d"],
+                    texte(f"{legende} : nombres de la figure"), f"tbl-{nom}")
+        return Markdown(self._figure(fig, nom, legende, alt) + "\n" + t)
 
     def figure_mesures(self) -> Markdown:
         return self._figure_repartition(self.repartition_mesures, "statut-mesures", "Statut de mise en œuvre des mesures", "mesures")
@@ -226,10 +231,10 @@ class Contexte:
         for axe, groupe in t.groupby("axe", sort=True):
             g = groupe.set_index("categorie")
             total = int(g["total"].iloc[0])
-            lignes.append([f"{axe}. {francais.typographie(g['libelle_axe'].iloc[0])}"]
+            lignes.append([f"{axe}. {texte(g['libelle_axe'].iloc[0])}"]
                           + [f"{int(g.loc[c, 'nombre'])} ({g.loc[c, 'pourcentage_texte']})" for c in cats]
                           + [str(total)])
-        return Markdown(tableau_markdown(["Axe"] + [libelles[c] for c in cats] + ["Total"], lignes,
+        return Markdown(tableau(["Axe"] + [texte(libelles[c]) for c in cats] + ["Total"], lignes,
                                          ["g"] + ["d"] * (len(cats) + 1),
                                          f"Statut des mesures par axe au {francais.date_longue(self.date, markdown=True)}", "tbl-axes"))
 
@@ -243,19 +248,19 @@ class Contexte:
             f"axe {axe} : " + ", ".join(f"{r.nombre} {r.libelle.lower()}" for r in g.itertuples() if r.nombre)
             for axe, g in t.groupby("axe")
         )
-        alt = francais.typographie(f"Barres empilées du statut des mesures pour chacun des six axes. {details}.")
-        return Markdown(self._figure(fig, "statut-axes", legende, alt.replace('"', "'")))
+        alt = francais.typographie(f"Barres empilées du statut des mesures pour chacun des six axes. {details}.", markdown=False)
+        return Markdown(self._figure(fig, "statut-axes", legende, alt))
 
     # --- Chapitres des axes -----------------------------------------------------------------
 
     def entete_axe(self, axe: int) -> Markdown:
         ligne = self.plan.axes.set_index("axe").loc[axe]
-        objectif = "\n\n".join(francais.typographie(p.strip()) for p in ligne["objectif"].strip().split("\n\n"))
-        return Markdown(f"::: {{.slogan}}\n{francais.typographie(ligne['slogan'])}\n:::\n\n{objectif}\n")
+        objectif = texte_riche(ligne["objectif"], blocs=True)
+        return Markdown(f"::: {{.slogan}}\n{texte(ligne['slogan'])}\n:::\n\n{objectif}\n")
 
     def fiche(self, mesure: str) -> Markdown:
         return Markdown(fiches.fiche_markdown(self.plan, mesure, self.statuts_mesures, self.statuts_livrables,
-                                              notebook_du_chapitre("annexe1")))
+                                              chapitre("annexe1")))
 
     # --- Annexes ------------------------------------------------------------------------------
 
@@ -269,18 +274,19 @@ class Contexte:
             inconnues = francais.liste(list(couverture.mesures_liens_inconnus))
             blocs.append(francais.typographie(
                 f"::: {{.avertissement}}\nLes liens entre les recommandations et {len(couverture.mesures_liens_inconnus)} "
-                f"mesures (n^os^ {inconnues}) ne figurent pas dans le texte source du rapport : "
+                f"mesures (n^os^ {texte(inconnues)}) ne figurent pas dans le texte source du rapport : "
                 "la liste des mesures qui répondent à chaque recommandation peut donc être incomplète.\n:::\n"))
         for _, reco in self.plan.recommandations.iterrows():
             n = int(reco["numero"])
             mesures = par_reco.get(n, [])
-            liens = [f"[{fiches.reference_mesure(m)}]({notebook_du_chapitre(f'axe{axe_de[m]}')}#{fiches.ancre_mesure(m)})" for m in mesures]
-            reponse = (f"Mesure(s) qui y répondent : {', '.join(liens)}" if liens
-                       else "Aucune mesure dont le lien avec cette recommandation est connu.")
+            liens = [f"[{texte(fiches.reference_mesure(m))}]({lien_chapitre(chapitre(f'axe{axe_de[m]}'), fiches.ancre_mesure(m))})"
+                     for m in mesures]
+            reponse = (", ".join(liens) if liens
+                       else texte("Aucune mesure dont le lien avec cette recommandation est connu."))
             blocs.append(
                 f"## Recommandation n° {n} {{#{fiches.ancre_recommandation(n)} .unlisted .unnumbered}}\n\n"
-                f"{francais.typographie(reco['texte'].strip())}\n\n"
-                f"::: {{.mesures-liees}}\n{francais.typographie(reponse)}\n:::\n"
+                f"{texte_riche(reco['texte'], blocs=True)}\n\n"
+                f"::: {{.mesures-liees}}\n{texte('Mesure(s) qui y répondent : ') if liens else ''}{reponse}\n:::\n"
             )
         return Markdown("\n".join(blocs))
 
@@ -288,7 +294,7 @@ class Contexte:
         lignes = []
         dernier = len(self.plan.comite)
         for _, m in self.plan.comite.sort_values("ordre").iterrows():
-            nom = m["organisation_nom"] + (" (ministère porteur)" if m["porteur"] else "")
+            nom = texte(m["organisation_nom"]) + (" (ministère porteur)" if m["porteur"] else "")
             fin = "." if m["ordre"] == dernier else ";"
             lignes.append(f"- **{nom}{fin}**" if m["porteur"] else f"- {nom}{fin}")
         return Markdown("\n".join(lignes) + "\n")
@@ -296,11 +302,11 @@ class Contexte:
     def liste_acronymes(self) -> Markdown:
         orgs = self.plan.organisations
         listes = orgs[orgs["source"] == "liste des acronymes"]
-        lignes = [[francais.typographie(r.nom), r.organisation] for r in listes.itertuples()]
-        texte = tableau_markdown(["Nom", "Acronyme"], lignes, ["g", "g"])
+        lignes = [[texte(r.nom), texte(r.organisation)] for r in listes.itertuples()]
+        resultat = tableau(["Nom", "Acronyme"], lignes, ["g", "g"])
         autres = orgs[(orgs["type"] == "sigle") & ~orgs["source"].str.startswith("liste des acronymes")]
         if len(autres):
-            lignes2 = [[r.organisation, francais.typographie(r.nom) if r.nom else "Non développé dans le rapport"] for r in autres.itertuples()]
-            texte += ("\n::: {.ajout}\nSigles employés dans le rapport sans figurer dans la liste publiée "
-                      "(ajout au rapport publié) :\n:::\n\n" + tableau_markdown(["Sigle", "Nom"], lignes2, ["g", "g"]))
-        return Markdown(texte)
+            lignes2 = [[texte(r.organisation), texte(r.nom) if r.nom else "Non développé dans le rapport"] for r in autres.itertuples()]
+            resultat += ("\n::: {.ajout}\nSigles employés dans le rapport sans figurer dans la liste publiée "
+                         "(ajout au rapport publié) :\n:::\n\n" + tableau(["Sigle", "Nom"], lignes2, ["g", "g"]))
+        return Markdown(resultat)

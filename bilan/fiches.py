@@ -3,6 +3,13 @@
 La fiche reprend la présentation du rapport : « MESURE N° 1 – EN COURS », les recommandations
 auxquelles la mesure répond, son titre, ses porteurs, collaborateurs et budget, ses livrables
 avec leur statut à la date de référence, et la note en astérisque s'il y en a une.
+
+Les capitales du rapport imprimé (« MESURE N° 1 », « EN COURS », « PORTEUR ») sont une mise
+en forme : le texte est écrit en casse normale et marqué de la classe ``.majuscules`` (segment)
+ou placé dans un bloc ``.entetes-majuscules`` (ligne d'en-tête d'un tableau). Le PDF les
+imprime en capitales (styles/typst-classes.lua) ; le HTML garde la casse normale, plus
+lisible à l'écran et que les lecteurs d'écran n'épellent pas. Tout texte des données passe
+par ``bilan.markdown`` (échappement et typographie).
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import pandas as pd
 
 from bilan import francais
 from bilan.donnees import Plan
+from bilan.markdown import attribut, lien_chapitre, texte, texte_riche
 from bilan.synthese import CATEGORIE_INCONNUE, STATUT_INCONNU
 
 SANS_OBJET = "S. O."
@@ -25,12 +33,12 @@ def ancre_recommandation(numero: int) -> str:
 
 
 def nom_mesure(mesure: str) -> str:
-    """Désignation imprimée : « MESURE N° 1 », « MESURE A1 », « MESURE ADDITIONNELLE »."""
+    """Désignation d'une fiche, en casse normale : « Mesure n° 1 », « Mesure A1 », « Mesure additionnelle »."""
     if mesure == "additionnelle":
-        return "MESURE ADDITIONNELLE"
+        return "Mesure additionnelle"
     if mesure.isdigit():
-        return f"MESURE N° {mesure}"
-    return f"MESURE {mesure}"
+        return f"Mesure n° {mesure}"
+    return f"Mesure {mesure}"
 
 
 def reference_mesure(mesure: str) -> str:
@@ -48,34 +56,41 @@ def statut_en_capitales(statut: str) -> str:
     return tete.upper() + (sep + reste if sep else "")
 
 
-def etiquette_statut(texte: str, categorie: str) -> str:
-    """Étiquette colorée (classe CSS/Typst selon la catégorie de comptage)."""
-    return f"[{texte}]{{.statut .statut-{categorie}}}"
+def statut_de_titre(statut: str) -> str:
+    """Le statut d'un titre de fiche en Markdown : la tête en capitales par la mise en forme,
+    la précision entre parenthèses telle quelle (« [Réalisée]{.majuscules} (en partie) »)."""
+    if statut == STATUT_INCONNU:
+        return "[Statut inconnu]{.majuscules}"
+    tete, sep, reste = statut.partition(" (")
+    return f"[{texte(tete)}]{{.majuscules}}" + (f" ({texte(reste)}" if sep else "")
 
 
-def _cellule(texte: str) -> str:
-    """Texte sûr dans une cellule de tableau Markdown (barres verticales échappées)."""
-    return francais.typographie(texte).replace("|", "\\|")
+def etiquette_statut(contenu: str, categorie: str) -> str:
+    """Étiquette colorée (classe CSS/Typst selon la catégorie de comptage) ; ``contenu`` est du Markdown."""
+    return f"[{contenu}]{{.statut .statut-{categorie}}}"
 
 
 def _organisation(libelle: str, noms: dict[str, str]) -> str:
     nom = noms.get(libelle, "")
-    texte = _cellule(libelle)
     if nom and nom != libelle:
-        return f'[{texte}]{{title="{nom.replace(chr(34), "")}"}}'
-    return texte
+        return f"[{texte(libelle)}]{{title={attribut(nom)}}}"
+    return texte(libelle)
 
 
 def _entete(mot: str, libelles: list[str], plusieurs: dict[str, bool]) -> str:
-    """« PORTEUR » ou « PORTEURS » : pluriel s'il y a plusieurs entrées ou une entrée qui en
+    """« Porteur » ou « Porteurs » : pluriel s'il y a plusieurs entrées ou une entrée qui en
     désigne plusieurs (« MO partenaires du plan d'action »), comme le rapport l'accorde."""
     pluriel = len(libelles) > 1 or any(plusieurs.get(l, False) for l in libelles)
-    return mot + ("S" if pluriel else "")
+    return mot + ("s" if pluriel else "")
 
 
-def phrase_recommandations(plan: Plan, mesure: pd.Series, cible_annexe: str = "") -> str:
+def phrase_recommandations(plan: Plan, mesure: pd.Series, chapitre_annexe: str = "") -> str:
     """« En réponse à la recommandation n° 4 », « … aux recommandations n^os^ 5, 13 et 55 »,
-    « Initiative gouvernementale », ou l'aveu que les liens sont inconnus."""
+    « Initiative gouvernementale », ou l'aveu que les liens sont inconnus.
+
+    Chaque numéro renvoie à la recommandation dans l'annexe (``chapitre_annexe``, nom du
+    chapitre) ; sans chapitre, les numéros ne sont pas des liens.
+    """
     etat = mesure["liens_recommandations"]
     if etat == "initiative gouvernementale":
         return "Initiative gouvernementale"
@@ -83,7 +98,8 @@ def phrase_recommandations(plan: Plan, mesure: pd.Series, cible_annexe: str = ""
         return "Recommandations visées : inconnues (le texte source du rapport ne les précise pas)"
     liens = plan.mesures_recommandations[plan.mesures_recommandations["mesure"] == mesure["mesure"]]
     numeros = sorted(int(n) for n in liens["recommandation"])
-    cibles = [f"[{n}]({cible_annexe}#{ancre_recommandation(n)})" for n in numeros]
+    cibles = [f"[{n}]({lien_chapitre(chapitre_annexe, ancre_recommandation(n))})" if chapitre_annexe else str(n)
+              for n in numeros]
     if len(numeros) == 1:
         return f"En réponse à la recommandation n°{francais.NBSP}{cibles[0]}"
     return f"En réponse aux recommandations n^os^{francais.NBSP}{francais.liste(cibles)}"
@@ -108,22 +124,22 @@ def fiche_markdown(
     identifiant: str,
     statuts_mesures: pd.DataFrame,
     statuts_livrables: pd.DataFrame,
-    cible_annexe: str = "",
+    chapitre_annexe: str = "",
 ) -> str:
     """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence."""
     mesure = plan.mesure(identifiant)
     etat = statuts_mesures.set_index("mesure").loc[identifiant]
     note = mesure["note"]
-    statut = statut_en_capitales(etat["statut"]) + ("\\*" if note else "")
+    statut = statut_de_titre(etat["statut"]) + ("\\*" if note else "")
     lignes = [
-        f"## {nom_mesure(identifiant)} – {etiquette_statut(statut, etat['categorie'])} "
+        f"## [{nom_mesure(identifiant)}]{{.majuscules}} – {etiquette_statut(statut, etat['categorie'])} "
         f"{{#{ancre_mesure(identifiant)} .mesure}}",
         "",
         "::: {.recommandations}",
-        phrase_recommandations(plan, mesure, cible_annexe),
+        phrase_recommandations(plan, mesure, chapitre_annexe),
         ":::",
         "",
-        f"**{francais.typographie(mesure['titre'])}**",
+        f"**{texte_riche(mesure['titre'])}**",
         "",
     ]
     orgs = plan.mesures_organisations[plan.mesures_organisations["mesure"] == identifiant].sort_values("ordre")
@@ -133,20 +149,22 @@ def fiche_markdown(
     libelles_collab = orgs.loc[orgs["role"] == "collaborateur", "organisation"].tolist()
     porteurs = [_organisation(o, noms) for o in libelles_porteurs]
     collab = [_organisation(o, noms) for o in libelles_collab]
-    lignes += [
-        f"| {_entete('PORTEUR', libelles_porteurs, plusieurs)} | {_entete('COLLABORATEUR', libelles_collab, plusieurs)} | BUDGET ATTRIBUÉ |",
-        "|:---|:---|---:|",
-        f"| {', '.join(porteurs)} | {', '.join(collab) or SANS_OBJET} | {_cellule(texte_budget(plan, mesure))} |",
-        "",
-    ]
     livrables = statuts_livrables[statuts_livrables["mesure"] == identifiant].sort_values("ordre")
-    lignes += [f"| {'LIVRABLES' if len(livrables) > 1 else 'LIVRABLE'} | Statut |", "|:---|:---|"]
+    lignes += [
+        "::: {.entetes-majuscules}",
+        f"| {_entete('Porteur', libelles_porteurs, plusieurs)} | {_entete('Collaborateur', libelles_collab, plusieurs)} | Budget attribué |",
+        "|:---|:---|---:|",
+        f"| {', '.join(porteurs)} | {', '.join(collab) or SANS_OBJET} | {texte_budget(plan, mesure)} |",
+        "",
+        f"| {'Livrables' if len(livrables) > 1 else 'Livrable'} | Statut |",
+        "|:---|:---|",
+    ]
     if livrables.empty:
         lignes.append(f"| {SANS_OBJET} | {SANS_OBJET} |")
     for _, liv in livrables.iterrows():
-        texte = "Statut inconnu" if liv["categorie"] == CATEGORIE_INCONNUE else liv["statut"]
-        lignes.append(f"| {_cellule(liv['livrable'])} | {etiquette_statut(texte, liv['categorie'])} |")
-    lignes.append("")
+        statut_liv = "Statut inconnu" if liv["categorie"] == CATEGORIE_INCONNUE else texte(liv["statut"])
+        lignes.append(f"| {texte_riche(liv['livrable'])} | {etiquette_statut(statut_liv, liv['categorie'])} |")
+    lignes += [":::", ""]
     if note:
-        lignes += ["::: {.note-mesure}", f"\\* {francais.typographie(note)}", ":::", ""]
+        lignes += ["::: {.note-mesure}", f"\\* {texte_riche(note)}", ":::", ""]
     return "\n".join(lignes)

@@ -61,7 +61,7 @@ def _couleur_texte(fond: str) -> str:
 
 def _texte(texte: str) -> str:
     """Texte affiché par matplotlib : typographie française, ``$`` littéral (pas de mathtext)."""
-    return francais.typographie(str(texte)).replace("$", r"\$")
+    return francais.typographie(str(texte), markdown=False).replace("$", r"\$")
 
 
 def _pourcentage_texte(valeur: object) -> str:

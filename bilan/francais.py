@@ -117,14 +117,14 @@ def liste(elements: Sequence[str]) -> str:
 _PROTEGES = re.compile(
     r"""
       ^(?P<cloture>`{3,}|~{3,})[^\n]*\n.*?^(?P=cloture)[ \t]*$      # bloc de code clôturé
-    | (?P<tics>`+)(?:(?!(?P=tics)).)+?(?P=tics)                     # code en ligne
-    | \{\{[<%].*?[>%]\}\}                                           # shortcode Quarto {{< … >}}
+    | (?<!\\)(?P<tics>`+)(?:(?!(?P=tics)).)+?(?P=tics)              # code en ligne
+    | (?<!\\)\{\{[<%].*?[>%]\}\}                                     # shortcode Quarto {{< … >}}
     | <!--.*?-->                                                    # commentaire HTML
-    | <[A-Za-z/!?][^<>\n]*>                                         # balise HTML, lien automatique
-    | \]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\)      # cible de lien ](url "titre")
-    | \]\[[^\]\n]*\]                                                # lien par référence ][id]
+    | (?<!\\)<[A-Za-z/!?][^<>\n]*>                                  # balise HTML, lien automatique
+    | (?<!\\)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\)  # cible de lien ](url "titre")
+    | (?<!\\)\]\[[^\]\n]*\]                                          # lien par référence ][id]
     | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*$                          # définition de référence [id]: url
-    | \{[^{}\n]*\}                                                  # attributs {#id .classe clé=v}
+    | (?<!\\)\{(?:[^{}\n\\]|\\.)*(?<!\\)\}                          # attributs {#id .classe clé=v}
     | (?:https?|ftp|mailto):[^\s<>"«»]*[^\s<>"«».,;:!?)\]'’]        # URL
     | www\.[^\s<>"«»]*[^\s<>"«».,;:!?)\]'’]                         # URL sans protocole
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                                  # courriel
@@ -160,13 +160,22 @@ _REGLES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     # 58 %, 40,6 % (pas %20 : les URL sont protégées et « % » doit finir le mot).
     (re.compile(f"(?<=\\d){_ESP}*%(?!\\w)"), f"{NBSP}%"),
-    # 50 000 $, 148,8 M$, 50 k$.
-    (re.compile(f"(?<=\\d){_ESP}*([kMG]?)\\$(?!\\w)"), f"{NBSP}\\1$"),
+    # 50 000 $, 148,8 M$, 50 k$ ; aussi écrit « \$ » en Markdown (un $ nu ouvrirait des maths).
+    (re.compile(f"(?<=\\d){_ESP}*([kMG]?)(\\\\?)\\$(?!\\w)"), f"{NBSP}\\1\\2$"),
+    # Ordinaux en exposant (« 1^er^ septembre », « 2^e^ secondaire ») : pas déjà en exposant,
+    # pas au milieu d'un mot ou d'un nombre (A1er, 1,5e). Ces deux règles écrivent de la
+    # syntaxe Markdown (^…^) : elles ne s'appliquent pas à un texte brut (voir typographie()).
+    (re.compile(r"(?<![\w^.,])(1)(ers?|res?)(?![\w^])"), r"\1^\2^"),
+    (re.compile(r"(?<![\w^.,])([2-9]|[1-9]\d+)(es?)(?![\w^])"), r"\1^\2^"),
 )
+_REGLES_TEXTE_BRUT = _REGLES[:-2]
 
 
-def typographie(texte: str) -> str:
+def typographie(texte: str, markdown: bool = True) -> str:
     """Espaces de la ponctuation française dans un texte (Markdown) émis par le code.
+
+    Avec ``markdown=False`` (texte brut : texte de remplacement d'une image, libellé d'une
+    figure), les ordinaux restent « 1er » au lieu de l'exposant Markdown « 1^er^ ».
 
     U+00A0 avant ``:``, ``%``, ``$`` (et ``M$``), après ``«``, avant ``»``, après ``n°``/``n^os^``
     devant un numéro ; U+202F avant ``;``, ``!``, ``?``. Une espace existante est remplacée,
@@ -185,6 +194,6 @@ def typographie(texte: str) -> str:
     masque = _PROTEGES.sub(masquer, texte)
     if len(proteges) > _PUA_FIN - _PUA_DEBUT:
         raise ValueError("Texte trop long pour la typographie : trop de passages protégés.")
-    for motif, remplacement in _REGLES:
+    for motif, remplacement in (_REGLES if markdown else _REGLES_TEXTE_BRUT):
         masque = motif.sub(remplacement, masque)
     return re.sub(f"[{_PUA}]", lambda m: proteges[ord(m.group(0)) - _PUA_DEBUT], masque)

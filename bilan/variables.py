@@ -44,7 +44,7 @@ def variables(
     livrables["sur_dix"] = str(sur_dix([pct.get("realise", 0), pct.get("en_cours", 0)]))
     resultat: dict[str, Any] = {
         "edition": params.edition,
-        "date_reference": francais.date_longue(params.date_reference),
+        "date_reference": francais.date_longue(params.date_reference, markdown=True),
         "depot": francais.mois_annee(params.mois_depot),
         "mesures": mesures,
         "livrables": livrables,

@@ -207,6 +207,14 @@ def test_liste(elements: list[str], attendu: str) -> None:
         ("mesure n° A1", f"mesure n°{NBSP}A1"),
         ("mesures n^os^ 5, 13 et 55", f"mesures n^os^{NBSP}5, 13 et 55"),
         ("Recommandation n^o^ 12", f"Recommandation n^o^{NBSP}12"),
+        # montants écrits « \$ » en Markdown
+        ("une aide de 323 000 \\$.", f"une aide de 323 000{NBSP}\\$."),
+        ("Près de 6 M\\$ attribués", f"Près de 6{NBSP}M\\$ attribués"),
+        # ordinaux en exposant (FRENCH.md : « 1er », « 2e », exposant à l'impression)
+        ("Au 1er septembre 2024", "Au 1^er^ septembre 2024"),
+        ("la 1re édition", "la 1^re^ édition"),
+        ("2e secondaire", "2^e^ secondaire"),
+        ("les 21es rencontres", "les 21^es^ rencontres"),
     ],
 )
 def test_typographie_regles(texte: str, attendu: str) -> None:
@@ -236,11 +244,16 @@ def test_typographie_regles(texte: str, attendu: str) -> None:
         "<!-- note: à revoir! -->",
         "&nbsp; &#8239; &amp;",
         "{{< var mesures.realise.pourcentage >}}",
+        # texte échappé (bilan.markdown) : ni attribut, ni balise, ni code, ni shortcode
+        "\\{\\{\\< var edition \\>\\}\\}",
+        "\\<b\\>gras\\</b\\>",
         "[texte](https://x.ca/a?b=1 \"Titre: x\")",
         # rien à corriger
         "Réalisée (en partie)",
         "S. O.",
-        "2e secondaire",
+        "2^e^ secondaire",
+        "Au 1^er^ septembre",
+        "A1er B2e 1,5e 3.2e",
         "en 2024",
         "n° de téléphone",
     ],
