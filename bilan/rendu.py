@@ -1,17 +1,20 @@
-"""Rendu Quarto du rapport (site HTML et PDF Typst) : ce que la construction appelle.
+"""Rendu par Quarto (site HTML et PDF Typst) : l'adaptateur du livre Markdown à Quarto.
 
-La construction (``bilan.construire``) prépare un dossier de travail ``S`` : notebooks exécutés
-par papermill dans ``S/notebooks/``, ``S/_variables.yml``, copies de ``_quarto.yml``,
-``index.qmd`` et ``styles/``. Ce module y ajoute la configuration propre à l'édition, donne la
-commande Quarto et dit où Quarto écrit le résultat.
+La construction (``bilan.construire``) écrit le livre Markdown dans un dossier de travail
+``L`` (``bilan.assemblage`` : ``index.md`` et un ``<chapitre>.md`` par notebook, ``figures/``).
+Ce module en fait un projet Quarto (:func:`preparer_livre`) : ``_quarto.yml`` du dépôt complété
+de la liste des chapitres, ``styles/``, et un profil de l'édition (``_quarto-edition.yml``,
+:func:`ecrire_config_edition`) ; il donne la commande (:func:`commande_quarto`), dit où Quarto
+écrit le résultat (:func:`dossier_sortie`) et corrige ce que les pages de Quarto ont
+d'inaccessible (:func:`finir_html`).
 
-Métadonnées d'une édition : un profil de projet Quarto. ``ecrire_config_edition`` écrit
-``S/_quarto-edition.yml`` ; ``quarto render S --profile edition`` le fusionne avec
-``_quarto.yml`` (objets fusionnés clé par clé, dont ``book:`` ; documentation Quarto
-« Project Profiles »). Rien de propre à une édition n'est donc écrit en dur dans ``_quarto.yml``.
+Métadonnées d'une édition : un profil de projet Quarto. ``quarto render L --profile edition``
+fusionne ``_quarto-edition.yml`` avec ``_quarto.yml`` (objets fusionnés clé par clé, dont
+``book:`` ; documentation Quarto « Project Profiles »). Rien de propre à une édition n'est
+donc écrit en dur dans ``_quarto.yml``.
 
 Couleurs des statuts : ``styles/statuts.yml`` est la source unique ; ``couleurs_statuts()``
-la lit pour les figures matplotlib, et les tests vérifient que ``styles/rapport.scss`` (HTML)
+la lit pour les figures matplotlib, et les tests vérifient que ``styles/rapport.css`` (HTML)
 et ``styles/rapport.typ`` (PDF) en portent les mêmes valeurs.
 
 Aucun travail à l'importation : les fichiers ne sont lus et Quarto n'est cherché qu'à l'appel.
@@ -22,13 +25,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bilan.config import STYLES
+from bilan.config import CONFIG_QUARTO, STYLES
+
+if TYPE_CHECKING:
+    from bilan.integre import Metadonnees
 
 #: Nom du profil Quarto qui porte les métadonnées de l'édition.
 PROFIL_EDITION = "edition"
@@ -46,10 +52,11 @@ VERSION_QUARTO = "1.10"
 FICHIER_STATUTS: Path = STYLES / "statuts.yml"
 
 MESSAGE_INSTALLATION = f"""\
-Quarto est introuvable : le rapport HTML et PDF n'a pas été rendu.
-Les notebooks exécutés et les exports sont pourtant prêts dans _build/<édition>/.
+Quarto est introuvable : le rapport HTML et PDF n'a pas été rendu par Quarto (--moteur quarto).
+Les notebooks exécutés et les exports sont pourtant prêts dans _build/<édition>/ ; sans
+--moteur quarto, le moteur intégré (Pandoc et Typst) rend le rapport.
 
-Pour rendre le rapport, installer Quarto {VERSION_QUARTO} (il comprend Pandoc et Typst), au choix :
+Pour rendre le rapport avec Quarto, installer Quarto {VERSION_QUARTO} (il comprend Pandoc et Typst), au choix :
   • avec conda : conda env create -f environment.yml, puis conda activate bilan-pacsesm
     (paquet « quarto » de conda-forge, version {VERSION_QUARTO}.*) ;
   • depuis https://quarto.org/docs/get-started/ (installateur de la version {VERSION_QUARTO}) ;
@@ -58,42 +65,72 @@ Pour rendre le rapport, installer Quarto {VERSION_QUARTO} (il comprend Pandoc et
 Vérifier ensuite avec « quarto --version », puis relancer : python -m bilan construire params/<édition>.yml
 """
 
-_CLES_EDITION = ("titre", "sous_titre", "auteur", "date")
+_CLES_EDITION = ("titre", "sous_titre", "auteur")
 _COULEUR_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def ecrire_config_edition(dossier: Path, meta: Mapping[str, Any]) -> None:
     """Écrit ``dossier/_quarto-edition.yml``, le profil Quarto des métadonnées de l'édition.
 
-    ``meta`` : ``titre``, ``sous_titre``, ``auteur``, ``date`` (chaînes déjà mises en forme en
-    français, ex. « Déposé à l'Assemblée nationale en décembre 2024 ») et ``langue`` (« fr »
-    par défaut). Ces valeurs vont dans ``book:`` (titre du site et du PDF, bloc de titre de la
-    page d'accueil, métadonnées du PDF) ; ``lang`` fixe ``<html lang>``, les libellés et la
-    césure. Lève ``ValueError`` (message en français) si une valeur manque ou est vide.
+    ``meta`` : ``titre``, ``sous_titre``, ``auteur`` (textes), ``mois_depot`` (date du premier
+    du mois de dépôt, ou ``None`` s'il n'est pas encore connu), ``langue`` (« fr-CA » par
+    défaut), ``brouillon`` (texte du bandeau d'une version de travail, ou ``None``) et
+    ``titre_accueil`` (titre de la page d'accueil, retiré du PDF par styles/typst-classes.lua).
+
+    Le mois de dépôt est une vraie date, affichée « décembre 2024 » (``date-format``) sous le
+    libellé « Dépôt à l'Assemblée nationale » : Quarto lit ``date`` comme une date, et une
+    phrase y devenait « 1 janvier 2024 ». Lève ``ValueError`` si un texte manque.
     """
     manquantes = [cle for cle in _CLES_EDITION if not str(meta.get(cle) or "").strip()]
     if manquantes:
         raise ValueError(
             "Métadonnées de l'édition incomplètes pour Quarto : "
             + ", ".join(manquantes)
-            + f" (attendues : {', '.join(_CLES_EDITION)}, et langue facultative)."
+            + f" (attendues : {', '.join(_CLES_EDITION)} ; mois_depot, langue, brouillon facultatifs)."
         )
-    langue = str(meta.get("langue") or "fr").strip()
-    profil = {
-        "lang": langue,
-        "book": {
-            "title": str(meta["titre"]).strip(),
-            "subtitle": str(meta["sous_titre"]).strip(),
-            "author": str(meta["auteur"]).strip(),
-            "date": str(meta["date"]).strip(),
-        },
+    livre: dict[str, Any] = {
+        "title": str(meta["titre"]).strip(),
+        "subtitle": str(meta["sous_titre"]).strip(),
+        "author": str(meta["auteur"]).strip(),
     }
+    if meta.get("mois_depot"):
+        livre["date"] = meta["mois_depot"].isoformat()
+        livre["date-format"] = "MMMM YYYY"
+    profil: dict[str, Any] = {"lang": str(meta.get("langue") or "fr-CA").strip(), "book": livre}
+    if meta.get("titre_accueil"):
+        profil["bilan-titre-accueil"] = str(meta["titre_accueil"])
+    if meta.get("brouillon"):
+        profil["bilan-brouillon"] = str(meta["brouillon"])
     entete = (
         "# Profil Quarto de l'édition, écrit par bilan.rendu.ecrire_config_edition() ;\n"
         f"# activé par « quarto render --profile {PROFIL_EDITION} ». Ne pas modifier à la main.\n"
     )
     texte = yaml.safe_dump(profil, allow_unicode=True, sort_keys=False, width=1000)
     Path(dossier, FICHIER_PROFIL).write_text(entete + texte, encoding="utf-8")
+
+
+def preparer_livre(dossier: Path, chapitres: Sequence[str], meta: "Metadonnees") -> None:
+    """Fait du livre Markdown écrit dans ``dossier`` un projet Quarto prêt à rendre.
+
+    ``_quarto.yml`` du dépôt, complété de ``book.chapters`` (``index.md`` puis un fichier par
+    chapitre, dans l'ordre des notebooks) ; ``styles/`` ; le profil de l'édition.
+    """
+    from bilan.assemblage import TITRE_ACCUEIL
+
+    config = yaml.safe_load(CONFIG_QUARTO.read_text(encoding="utf-8"))
+    config.setdefault("book", {})["chapters"] = ["index.md", *(f"{c}.md" for c in chapitres)]
+    entete = ("# Copie de _quarto.yml écrite par bilan.rendu.preparer_livre() : chapitres du livre de\n"
+              "# cette construction ajoutés. Ne pas modifier ici.\n")
+    (Path(dossier) / "_quarto.yml").write_text(
+        entete + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    if (Path(dossier) / "styles").exists():
+        shutil.rmtree(Path(dossier) / "styles")
+    shutil.copytree(STYLES, Path(dossier) / "styles")
+    ecrire_config_edition(dossier, {
+        "titre": meta.titre, "sous_titre": meta.sous_titre, "auteur": meta.auteur,
+        "mois_depot": meta.mois_depot, "langue": meta.langue, "brouillon": meta.brouillon,
+        "titre_accueil": TITRE_ACCUEIL,
+    })
 
 
 def commande_quarto(dossier: Path) -> list[str]:
@@ -159,3 +196,10 @@ def couleurs_statuts() -> dict[str, str]:
 def couleur_texte_statuts() -> str:
     """Couleur du texte des étiquettes de statut (contraste suffisant sur chaque fond)."""
     return str(_lire_statuts()["texte"])
+
+
+def finir_html(dossier: Path) -> None:
+    """Corrige, dans les pages HTML de Quarto, ce qui manque à l'accessibilité (SGQRI 008 3.0).
+
+    (Rempli plus bas.)
+    """

@@ -1,43 +1,48 @@
 --[[
 typst-classes.lua : donne au PDF (Typst) la mise en forme que le HTML tire des classes CSS.
 
+Filtre commun aux deux moteurs : Quarto le déclare dans _quarto.yml (filters) et l'exécute
+avant ses propres filtres ; le moteur intégré (bilan.integre) le passe à Pandoc. Il n'agit
+que sur la sortie Typst.
+
 Le Markdown produit par le paquet bilan ne porte que des classes sémantiques
-(.statut, .recommandations, .couverture…). Le HTML les stylise par styles/rapport.scss.
-L'écrivain Typst de Pandoc, lui, abandonne les classes des Div et des Span ; ce filtre les
-remplace, pour la sortie Typst seulement, par des appels aux fonctions de styles/rapport.typ :
+(.statut, .recommandations, .couverture…). L'écrivain Typst de Pandoc abandonne les classes
+des Div et des Span ; ce filtre les remplace par des appels aux fonctions de styles/rapport.typ :
 
   [EN COURS]{.statut .statut-en_cours}  → #bilan-statut("en_cours")[EN COURS]
   ::: {.recommandations} … :::          → #bilan-bloc("recommandations")[ … ]
   ::: {.couverture} … ::: (1er niveau)  → #bilan-bloc("couverture", page: true)[ … ]
   [TITRE]{.titre-plan}                  → #bilan-span("titre-plan")[TITRE]
-  ## MESURE N° 1 … {.mesure}            → #bilan-avant-mesure() puis le titre
-  # Titre de chapitre (1er niveau)      → #bilan-avant-chapitre() puis le titre ; la table
-                                           des matières (#bilan-table-des-matieres()) avant
-                                           le premier, donc après la couverture et le colophon
+  [Mesure n° 1]{.majuscules}, # Titre {.majuscules}
+                                        → #upper[…] : les capitales du rapport imprimé sont
+                                          une mise en forme ; le texte reste en casse normale
+  ## Mesure n° 1 … {.mesure}            → #bilan-avant-mesure() puis le titre
+  # Titre (1er niveau, sans .liminaire) → #bilan-table-des-matieres() avant le premier :
+                                          la table suit la couverture, les notices et le
+                                          message du ministre (ordre du rapport publié)
+  [texte](04_axe1_recherche.md#mesure-1) → lien interne #mesure-1 (un seul document)
 
-Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
-containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
-niveau du document : couverture et colophon y ont leur propre page (page: true), ailleurs
-ils deviennent de simples encadrés ; les titres de chapitre imbriqués n'ont pas de saut.
+Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonnée
+bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
+comprise, et ce titre n'existe qu'en HTML.
 
-Pourquoi pas la traduction CSS → Typst de Quarto (« Typst CSS », docs/advanced/typst/typst-css) :
-elle ne lit que l'attribut style en ligne (background-color et color d'un Span : un simple
-surlignage ; font-family et font-size d'un Div) ; elle ne sait pas faire une étiquette ni un
-encadré, et obligerait le Markdown à répéter les couleurs dans chaque étiquette.
+Les sauts de page avant chaque chapitre sont faits par la mise en page (styles/typst-show.typ,
+règle show des titres de niveau 1). Typst refuse un saut de page dans un conteneur, et Pandoc
+écrit tout Div en #block[…] : couverture et colophon n'ont leur propre page qu'au premier
+niveau du document (page: true) ; ailleurs, ce sont de simples encadrés.
 
 Seules les classes listées ci-dessous sont touchées : les Div de Quarto (.cell, .callout-*,
-.content-visible…) passent intactes. Le filtre est déclaré dans _quarto.yml (filters) ; sans
-position, Quarto l'exécute avant ses propres filtres. Il fonctionne aussi avec Pandoc seul
-(tests/test_rendu.py).
+.content-visible…) passent intactes.
 ]]
 
 -- Classes de Div et de Span prises en charge ; chacune a sa fonction dans styles/rapport.typ
--- (dictionnaires bilan-blocs et bilan-spans) et sa règle dans styles/rapport.scss.
+-- (dictionnaires bilan-blocs et bilan-spans) et sa règle dans styles/rapport.css.
 local BLOCS = {
   "couverture", "colophon", "signature", "recommandations", "note-mesure", "slogan",
-  "avertissement", "mesures-liees", "ajout", "source-tableau",
+  "avertissement", "mesures-liees", "ajout", "source-tableau", "entetes-majuscules",
+  "relecture", "changements",
 }
-local SPANS = { "titre-plan", "sous-titre-plan", "titre-rapport", "depot" }
+local SPANS = { "titre-plan", "sous-titre-plan", "titre-rapport", "depot", "a-preciser" }
 -- Blocs qui occupent leur propre page quand ils sont au premier niveau (bilan-pages).
 local PAGES = { "couverture", "colophon" }
 
@@ -88,6 +93,20 @@ local function Span(el)
       return envelopper_inlines("#bilan-span(" .. chaine_typst(c) .. ")[", el.content)
     end
   end
+  if el.classes:includes("majuscules") then
+    return envelopper_inlines("#upper[", el.content)
+  end
+  return nil
+end
+
+-- Un lien vers « chapitre.md#ancre » devient « #ancre » : le PDF est un seul document.
+local function Link(el)
+  if not sortie_typst() then return nil end
+  local ancre = el.target:match("^[%w_%-]+%.md#(.+)$")
+  if ancre then
+    el.target = "#" .. ancre
+    return el
+  end
   return nil
 end
 
@@ -107,8 +126,8 @@ local function parcourir(blocs, niveau, etat)
   local change = false
   for _, b in ipairs(blocs) do
     if b.t == "Div" and b.attributes["__quarto_custom"] == nil then
-      -- .content-visible / .content-hidden : Quarto remplace le Div par son contenu (ou le
-      -- retire) ; il ne fait donc pas un conteneur.
+      -- .content-visible / .content-hidden : remplacés par leur contenu (ou retirés) par
+      -- Quarto ou par le filtre du moteur intégré ; ce ne sont donc pas des conteneurs.
       local transparent = b.classes:includes("content-visible") or b.classes:includes("content-hidden")
       local contenu, contenu_change = parcourir(b.content, transparent and niveau or niveau + 1, etat)
       local classe = classe_bloc(b)
@@ -126,19 +145,24 @@ local function parcourir(blocs, niveau, etat)
         res:insert(b)
       end
     elseif b.t == "Header" then
-      if b.level == 1 and niveau == 0 then
-        if not etat.toc_placee then
-          res:insert(pandoc.RawBlock("typst", "#bilan-table-des-matieres()"))
-          etat.toc_placee = true
-        end
-        res:insert(pandoc.RawBlock("typst", "#bilan-avant-chapitre()"))
+      local garder = true
+      if b.level == 1 and etat.titre_accueil ~= nil and pandoc.utils.stringify(b.content) == etat.titre_accueil then
+        garder = false  -- titre de la page d'accueil : HTML seulement
+        change = true
+      elseif b.level == 1 and niveau == 0 and not b.classes:includes("liminaire") and not etat.toc_placee then
+        res:insert(pandoc.RawBlock("typst", "#bilan-table-des-matieres()"))
+        etat.toc_placee = true
         change = true
       end
-      if b.classes:includes("mesure") then
+      if garder and b.classes:includes("majuscules") then
+        b.content = envelopper_inlines("#upper[", b.content)
+        change = true
+      end
+      if garder and b.classes:includes("mesure") then
         res:insert(pandoc.RawBlock("typst", "#bilan-avant-mesure()"))
         change = true
       end
-      res:insert(b)
+      if garder then res:insert(b) end
     else
       res:insert(b)
     end
@@ -148,14 +172,17 @@ end
 
 local function Pandoc(doc)
   if not sortie_typst() then return nil end
-  local blocs, change = parcourir(doc.blocks, 0, { toc_placee = false })
+  local titre = doc.meta["bilan-titre-accueil"]
+  local etat = { toc_placee = false, titre_accueil = titre and pandoc.utils.stringify(titre) or nil }
+  local blocs, change = parcourir(doc.blocks, 0, etat)
   if not change then return nil end
   doc.blocks = blocs
   return doc
 end
 
--- Les Span d'abord (ils peuvent se trouver dans un titre ou dans un Div), puis le document.
+-- Rien hors de la sortie Typst. Les Span et les liens d'abord (ils peuvent se trouver dans un
+-- titre ou dans un Div), puis le document.
 return {
-  { Span = Span },
+  { Span = Span, Link = Link },
   { Pandoc = Pandoc },
 }
