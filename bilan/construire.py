@@ -1,30 +1,51 @@
-"""Construction d'une édition : validation, notebooks (papermill), exports, rendu Quarto.
+"""Construction d'une édition : validation, notebooks (papermill), livre Markdown, rendu, publication.
 
-Tout se fait dans un dossier temporaire de ``_build/`` ; il ne remplace ``_build/<édition>/``
-qu'une fois complet. Un échec laisse la construction précédente intacte et garde le travail
-raté dans ``_build/.echec-<édition>/`` pour l'examen.
+Déroulement (``construire``) :
+
+1. valider les paramètres et les données (tous les constats affichés ; arrêt si erreur) ;
+2. prendre le verrou de l'édition (deux constructions simultanées d'une même édition : la
+   seconde s'arrête avec un message) et retirer les dossiers de travail laissés par une
+   construction interrompue ;
+3. dans un dossier de travail de ``_build/`` : exports en données ouvertes et ``_variables.yml`` ;
+4. notebooks exécutés par papermill, en parallèle, repris du cache quand rien de ce qu'ils
+   calculent n'a changé (``bilan.execution``) ;
+5. livre Markdown (``bilan.assemblage``), source unique des deux moteurs ;
+6. rendu HTML et PDF : Quarto s'il est installé, sinon le moteur intégré (Pandoc et Typst,
+   ``bilan.integre``) ; ``moteur`` force l'un ou l'autre ;
+7. ``provenance.yml`` ;
+8. publication dans ``_build/<édition>/`` **d'un coup** : le dossier complet remplace le
+   précédent par renommage. Un échec laisse la construction précédente intacte et garde le
+   travail raté dans ``_build/.echec-<édition>/``.
+
+Ne sont publiés que les fichiers listés dans le README (``notebooks/``, ``donnees/``,
+``_variables.yml``, ``provenance.yml``, ``rapport/``) ; le livre Markdown, les fichiers de
+Quarto et le journal des noyaux restent dans le dossier de travail, supprimé après publication.
+Les dossiers publiés ont les droits que donne l'umask de l'utilisateur, comme tout fichier créé.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import fcntl
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import yaml
 
-from bilan import rendu
-from bilan.config import CONFIG_QUARTO, CONSTRUCTION, NOTEBOOKS, RACINE, STYLES
+from bilan import francais, integre, rendu
+from bilan.assemblage import AssemblageImpossible, assembler_dossier, ecrire_livre
+from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
 from bilan.contexte import Contexte
 from bilan.donnees import charger_plan, verifier
+from bilan.execution import EchecNotebook, Execution, executer
 from bilan.exports import ecrire_exports, provenance
-from bilan.parametres import ParametresInvalides, lire_parametres
+from bilan.parametres import Parametres, ParametresInvalides, lire_parametres
 from bilan.validation import ERREUR
 
 # Codes de sortie (documentés dans le README et dans --help).
@@ -33,6 +54,13 @@ ENTREES_INVALIDES = 1
 ECHEC_NOTEBOOK = 2
 QUARTO_ABSENT = 3
 ECHEC_RENDU = 4
+CONSTRUCTION_EN_COURS = 5
+
+#: Moteurs de rendu : « auto » (Quarto s'il est là, sinon le moteur intégré), « quarto », « integre ».
+MOTEURS = ("auto", "quarto", "integre")
+
+#: Ce que contient une construction publiée (README, « Ce que produit une construction »).
+PUBLIES = ("notebooks", "donnees", "_variables.yml", "provenance.yml", "rapport")
 
 
 def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
@@ -40,7 +68,7 @@ def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
     return sorted(Path(dossier).glob("[0-9][0-9]_*.ipynb"))
 
 
-def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> int:
+def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, donnees: Path = DONNEES) -> int:
     """Valide les paramètres puis les données ; affiche tous les constats ; 0 si aucune erreur."""
     code = OK
     try:
@@ -50,7 +78,7 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> 
         dire(f"Paramètres invalides — {err}")
         code = ENTREES_INVALIDES
         params = None
-    _, constats = verifier()
+    _, constats = verifier(donnees)
     erreurs = [c for c in constats if c.niveau == ERREUR]
     for c in constats:
         dire(str(c))
@@ -59,7 +87,7 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> 
         return ENTREES_INVALIDES
     dire(f"Données : conformes ({len(constats)} avertissement(s), sans erreur).")
     if params is not None:
-        ctx = Contexte(params, charger_plan())
+        ctx = Contexte(params, charger_plan(donnees))
         inconnus = ctx.statuts_mesures[ctx.statuts_mesures["categorie"] == "inconnu"]["mesure"].tolist()
         inconnus_liv = int((ctx.statuts_livrables["categorie"] == "inconnu").sum())
         if inconnus or inconnus_liv:
@@ -68,69 +96,50 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> 
     return code
 
 
-def _copier_projet_quarto(dossier: Path) -> None:
-    shutil.copy2(CONFIG_QUARTO, dossier / CONFIG_QUARTO.name)
-    for qmd in RACINE.glob("*.qmd"):
-        shutil.copy2(qmd, dossier / qmd.name)
-    if STYLES.exists():
-        shutil.copytree(STYLES, dossier / STYLES.name)
+# --- Verrou, dossiers de travail, publication -------------------------------------------------
+
+
+class ConstructionEnCours(RuntimeError):
+    """Une autre construction de la même édition tient le verrou."""
 
 
 @contextlib.contextmanager
-def _stderr_vers(fichier: Path) -> Iterator[None]:
-    """Envoie la sortie d'erreur des noyaux Jupyter (descripteur 2, hérité) dans un journal.
+def verrou(racine: Path, edition: str) -> Iterator[Path]:
+    """Verrou exclusif d'une édition (``_build/.verrou-<édition>``), relâché même en cas d'échec.
 
-    ipykernel y écrit des avertissements de transport à chaque démarrage, qui noieraient la
-    progression ; papermill n'offre pas de réglage pour ce flux, d'où la redirection ici.
+    ``fcntl.flock`` : le système le relâche si le processus meurt ; un verrou orphelin ne peut
+    donc pas bloquer la construction suivante.
     """
-    sys.stderr.flush()
-    sauvegarde = os.dup(2)
-    with fichier.open("ab") as journal:
-        os.dup2(journal.fileno(), 2)
+    racine.mkdir(parents=True, exist_ok=True)
+    fichier = racine / f".verrou-{edition}"
+    with fichier.open("a+") as f:
         try:
-            yield
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConstructionEnCours(
+                f"Une construction de l'édition {edition} est déjà en cours (verrou {fichier}). "
+                "Attendre qu'elle finisse, puis relancer.") from None
+        try:
+            yield fichier
         finally:
-            sys.stderr.flush()
-            os.dup2(sauvegarde, 2)
-            os.close(sauvegarde)
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
-def _executer_notebooks(dossier: Path, fichier_params: Path, source: Path, dire: Callable[[str], None]) -> tuple[bool, str]:
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
-    sortie = dossier / "notebooks"
-    sortie.mkdir()
-    liste = notebooks(source)
-    for i, nb in enumerate(liste, start=1):
-        debut = time.monotonic()
-        dire(f"[{i}/{len(liste)}] {nb.name} …")
-        try:
-            with _stderr_vers(dossier / "journal-noyaux.txt"):
-                pm.execute_notebook(
-                    str(nb), str(sortie / nb.name),
-                    parameters={"parametres": str(fichier_params)},
-                    cwd=str(sortie), progress_bar=False, log_output=False,
-                )
-        except PapermillExecutionError as err:
-            cellule = _cellule_source(sortie / nb.name, err.cell_index) + 1
-            premiere = (err.source or "").strip().splitlines()[:1]
-            return False, (f"Échec dans notebooks/{nb.name}, cellule n° {cellule}"
-                           f"{' (« ' + premiere[0][:60] + ' »)' if premiere else ''} : {err.ename} : {err.evalue}")
-        dire(f"      terminé en {time.monotonic() - debut:.1f} s")
-    return True, ""
+def nettoyer_restes(racine: Path, edition: str, dire: Callable[[str], None]) -> None:
+    """Retire les dossiers de travail d'une construction interrompue (verrou déjà pris : aucune
+    autre construction de l'édition ne peut les utiliser)."""
+    for reste in sorted(racine.glob(f".en-cours-{edition}-*")) + sorted(racine.glob(f".ancien-{edition}-*")):
+        shutil.rmtree(reste, ignore_errors=True)
+        dire(f"Dossier de travail d'une construction interrompue retiré : {reste.name}")
 
 
-def _cellule_source(executee: Path, index: int) -> int:
-    """Rang (0…) de la cellule dans le notebook source : papermill insère une cellule de paramètres."""
-    import nbformat
-
-    try:
-        cellules = nbformat.read(executee, as_version=4).cells
-    except (OSError, ValueError):
-        return index
-    injectees = [i for i, c in enumerate(cellules) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
-    return index - sum(1 for i in injectees if i < index)
+def _dossier_de_travail(racine: Path, edition: str) -> Path:
+    """Dossier temporaire de ``racine``, avec les droits que donne l'umask (mkdtemp crée en 0700)."""
+    dossier = Path(tempfile.mkdtemp(prefix=f".en-cours-{edition}-", dir=racine))
+    masque = os.umask(0)
+    os.umask(masque)
+    dossier.chmod(0o777 & ~masque)
+    return dossier
 
 
 def _publier(dossier: Path, cible: Path) -> None:
@@ -152,66 +161,170 @@ def _garder_echec(dossier: Path, racine: Path, edition: str) -> Path:
     return echec
 
 
+# --- Reproductibilité ---------------------------------------------------------------------------
+
+
+def horodatage_reproductible() -> int | None:
+    """``SOURCE_DATE_EPOCH`` s'il est donné, sinon la date du dernier commit (convention des
+    constructions reproductibles) ; ``None`` hors d'un dépôt git. Sert de date aux PDF."""
+    valeur = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if valeur.isdigit():
+        return int(valeur)
+    try:
+        proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=RACINE, capture_output=True, text=True, check=True)
+        return int(proc.stdout.strip())
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _environnement(**valeurs: str) -> Iterator[None]:
+    anciennes = {k: os.environ.get(k) for k in valeurs}
+    os.environ.update(valeurs)
+    try:
+        yield
+    finally:
+        for k, v in anciennes.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# --- Métadonnées de l'édition, pour les deux moteurs ---------------------------------------------
+
+
+def metadonnees(params: Parametres, ctx: Contexte) -> integre.Metadonnees:
+    """Titre, sous-titre, auteur, mois de dépôt : ce que les deux moteurs affichent autour du livre."""
+    p = params
+    return integre.Metadonnees(
+        titre=str(p["plan"]["titre"]),
+        sous_titre=f"{p['plan']['sous_titre']} — {p['rapport']['titre']}",
+        auteur=str(p["editeur"]["ministere"]),
+        mois_depot=params.mois_depot,
+        langue="fr-CA",
+    )
+
+
+# --- Construction ---------------------------------------------------------------------------------
+
+
+def choisir_moteur(moteur: str) -> tuple[str, str | None]:
+    """(« quarto » ou « integre », version de Quarto ou None) selon la demande et ce qui est installé."""
+    if moteur not in MOTEURS:
+        raise ValueError(f"Moteur inconnu « {moteur} » : {', '.join(MOTEURS)}.")
+    version = rendu.version_quarto() if moteur in ("auto", "quarto") and rendu.quarto_disponible() else None
+    if moteur == "integre" or (moteur == "auto" and version is None):
+        return "integre", None
+    return "quarto", version
+
+
 def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: bool = True,
-               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS) -> int:
+               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS, donnees: Path = DONNEES,
+               moteur: str = "auto", force: bool = False, travailleurs: int | None = None,
+               cache: bool = True) -> int:
     """Construit l'édition ; renvoie un code de sortie (voir les constantes du module)."""
-    if valider(fichier_params, dire=dire) != OK:
+    if valider(fichier_params, dire=dire, donnees=donnees) != OK:
         dire("Construction arrêtée : entrées invalides.")
         return ENTREES_INVALIDES
     params = lire_parametres(fichier_params)
-    ctx = Contexte(params, charger_plan())
-    racine.mkdir(parents=True, exist_ok=True)
-    dossier = Path(tempfile.mkdtemp(prefix=f".en-cours-{params.edition}-", dir=racine))
+    racine = Path(racine)
     try:
-        _copier_projet_quarto(dossier)
-        ecrire_exports(dossier / "donnees", ctx.plan, ctx.statuts_mesures, ctx.statuts_livrables)
-        (dossier / "_variables.yml").write_text(
+        with verrou(racine, params.edition):
+            nettoyer_restes(racine, params.edition, dire)
+            return _construire(params, racine, rendre, dire, Path(source), Path(donnees), moteur, force, travailleurs, cache)
+    except ConstructionEnCours as err:
+        dire(str(err))
+        return CONSTRUCTION_EN_COURS
+
+
+def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[str], None], source: Path,
+                donnees: Path, moteur: str, force: bool, travailleurs: int | None, cache: bool) -> int:
+    ctx = Contexte(params, charger_plan(donnees))
+    dossier = _dossier_de_travail(racine, params.edition)
+    publie, travail = dossier / "publie", dossier / "travail"
+    publie.mkdir()
+    travail.mkdir()
+    try:
+        ecrire_exports(publie / "donnees", ctx.plan, ctx.statuts_mesures, ctx.statuts_livrables)
+        (publie / "_variables.yml").write_text(
             "# Valeurs calculées pour {{< var … >}} ; produit par python -m bilan construire\n"
             + yaml.safe_dump(ctx.variables, allow_unicode=True, sort_keys=False), encoding="utf-8")
         dire(f"Exécution des notebooks pour l'édition {params.edition} (état au {params.date_reference.isoformat()}) :")
-        reussi, message = _executer_notebooks(dossier, params.fichier, source, dire)
-        if not reussi:
+        sources = notebooks(source)
+        execution = Execution(
+            sources=sources, sortie=publie / "notebooks", fichier_params=params.fichier, projet=RACINE,
+            donnees=donnees, journal=travail / "journal-noyaux.txt",
+            cache=(racine / ".cache" / "notebooks") if cache else None, force=force,
+            travailleurs=travailleurs, dire=dire)
+        try:
+            executer(execution)
+        except EchecNotebook as err:
+            dire(str(err))
             echec = _garder_echec(dossier, racine, params.edition)
-            dire(message)
-            dire(f"Construction arrêtée ; la précédente est intacte. Notebooks exécutés jusqu'à l'échec : {echec}")
+            dire(f"Construction arrêtée ; la précédente est intacte. Notebooks exécutés jusqu'à l'échec : {echec / 'publie' / 'notebooks'}")
             return ECHEC_NOTEBOOK
-        version = rendu.version_quarto() if rendu.quarto_disponible() else None
-        (dossier / "provenance.yml").write_text(
-            yaml.safe_dump(provenance(params.fichier, version), allow_unicode=True, sort_keys=False), encoding="utf-8")
-        if not rendre:
-            _publier(dossier, racine / params.edition)
-            dire(f"Notebooks et exports publiés dans {racine / params.edition} (rendu Quarto non demandé).")
-            return OK
-        if version is None:
-            _publier(dossier, racine / params.edition)
-            dire(f"Notebooks exécutés et exports écrits dans {racine / params.edition}.")
+
+        livre = assembler_dossier(publie / "notebooks", ctx.variables, [s.stem for s in sources])
+        dossier_livre = travail / "livre"
+        ecrire_livre(livre, dossier_livre, publie / "notebooks" / "figures")
+        chapitres = [c.nom for c in livre.chapitres]
+
+        code = OK
+        choisi, version = choisir_moteur(moteur) if rendre else ("aucun", None)
+        if rendre and moteur == "quarto" and version is None:
             dire(rendu.MESSAGE_INSTALLATION)
-            return QUARTO_ABSENT
-        if not rendu.version_compatible(version):
-            dire(f"Avertissement – Quarto {version} détecté ; ce projet est vérifié avec Quarto {rendu.VERSION_QUARTO}.x.")
-        rendu.ecrire_config_edition(dossier, {
-            "titre": params["plan"]["titre"],
-            "sous_titre": f"{params['plan']['sous_titre']} — {params['rapport']['titre']}",
-            "auteur": params["editeur"]["ministere"],
-            "date": f"Déposé à l'Assemblée nationale en {ctx.variables['depot']}",
-            "langue": "fr",
-        })
-        dire("Rendu Quarto (HTML et PDF) …")
-        proc = subprocess.run(rendu.commande_quarto(dossier), cwd=dossier, capture_output=True, text=True)
-        if proc.returncode != 0:
-            echec = _garder_echec(dossier, racine, params.edition)
-            dire(f"Échec du rendu Quarto (code {proc.returncode}) :\n{proc.stderr[-4000:]}")
-            dire(f"Construction arrêtée ; la précédente est intacte. Dossier de travail : {echec}")
-            return ECHEC_RENDU
-        rendu_dir = rendu.dossier_sortie(dossier)
-        rendu_dir.rename(dossier / "rapport")
-        shutil.rmtree(dossier / ".quarto", ignore_errors=True)
-        _publier(dossier, racine / params.edition)
-        dire(f"Rapport publié dans {racine / params.edition / 'rapport'}.")
-        return OK
+            code = QUARTO_ABSENT
+        elif choisi == "quarto":
+            if not rendu.version_compatible(version or ""):
+                dire(f"Avertissement – Quarto {version} détecté ; ce projet est vérifié avec Quarto {rendu.VERSION_QUARTO}.x.")
+            dire(f"Rendu HTML et PDF par Quarto {version} …")
+            epoch = horodatage_reproductible()
+            with _environnement(**({"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else {})):
+                rendu.preparer_livre(dossier_livre, chapitres, metadonnees(params, ctx))
+                proc = subprocess.run(rendu.commande_quarto(dossier_livre), cwd=dossier_livre, capture_output=True, text=True)
+            if proc.returncode != 0:
+                echec = _garder_echec(dossier, racine, params.edition)
+                dire(f"Échec du rendu Quarto (code {proc.returncode}) :\n{proc.stderr[-4000:]}")
+                dire(f"Construction arrêtée ; la précédente est intacte. Dossier de travail : {echec}")
+                return ECHEC_RENDU
+            rendu.finir_html(rendu.dossier_sortie(dossier_livre))
+            rendu.dossier_sortie(dossier_livre).rename(publie / "rapport")
+        elif choisi == "integre":
+            dire(f"Rendu HTML et PDF par le moteur intégré (Pandoc {integre.version_pandoc()}, Typst {integre.version_typst()}) "
+                 "— Quarto n'est pas installé ou n'est pas demandé …")
+            epoch = horodatage_reproductible()
+            try:
+                with _environnement(**({"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else {})):
+                    integre.rendre(dossier_livre, chapitres, metadonnees(params, ctx), publie / "rapport")
+            except integre.RenduImpossible as err:
+                echec = _garder_echec(dossier, racine, params.edition)
+                dire(f"Échec du rendu : {err}")
+                dire(f"Construction arrêtée ; la précédente est intacte. Dossier de travail : {echec}")
+                return ECHEC_RENDU
+
+        (publie / "provenance.yml").write_text(
+            yaml.safe_dump(provenance(params.fichier, version, donnees, moteur=choisi,
+                                      execution=[(r.nom, r.repris) for r in execution.resultats]),
+                           allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
+        _publier(publie, racine / params.edition)
+        shutil.rmtree(dossier, ignore_errors=True)
+        cible = racine / params.edition
+        if code == QUARTO_ABSENT:
+            dire(f"Notebooks exécutés et exports écrits dans {cible} ; rapport non rendu (Quarto absent).")
+        elif choisi == "aucun":
+            dire(f"Notebooks et exports publiés dans {cible} (rendu non demandé).")
+        else:
+            moteur_dit = f"Quarto {version}" if choisi == "quarto" else "moteur intégré"
+            dire(f"Rapport publié dans {cible / 'rapport'} (HTML et PDF, {moteur_dit}).")
+        return code
+    except AssemblageImpossible as err:
+        echec = _garder_echec(dossier, racine, params.edition)
+        dire(f"Livre impossible à assembler : {err}")
+        dire(f"Construction arrêtée ; la précédente est intacte. Dossier de travail : {echec}")
+        return ECHEC_NOTEBOOK
     except BaseException:
         if dossier.exists():
             _garder_echec(dossier, racine, params.edition)
         raise
-    finally:
-        sys.stdout.flush()

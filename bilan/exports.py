@@ -87,14 +87,28 @@ def _version(paquet: str) -> str:
         return "absent"
 
 
-def provenance(fichier_params: Path, version_quarto: str | None) -> dict[str, Any]:
-    """Paramètres, empreintes des données, versions des outils et commit git d'une construction."""
+def provenance(fichier_params: Path, version_quarto: str | None, donnees: Path = DONNEES, moteur: str = "aucun",
+               execution: list[tuple[str, bool]] | None = None) -> dict[str, Any]:
+    """Paramètres, empreintes des données, versions des outils, moteur de rendu et commit git.
+
+    C'est le seul fichier publié qui porte la date de la construction (``construit_le``) : tout
+    le reste est identique d'une construction à l'autre du même commit.
+    """
+    from bilan.integre import version_pandoc, version_typst
+
+    versions = {"python": platform.python_version(), **{p: _version(p) for p in PAQUETS},
+                "quarto": version_quarto or "absent"}
+    if moteur == "integre":
+        versions["pandoc"] = version_pandoc()
+        versions["typst"] = version_typst()
     return {
         "construit_le": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "parametres": {"fichier": str(fichier_params.relative_to(RACINE)) if fichier_params.is_relative_to(RACINE) else str(fichier_params),
-                       "contenu": yaml.safe_load(fichier_params.read_text(encoding="utf-8"))},
-        "donnees_sha256": {f"data/{nom}": hashlib.sha256((DONNEES / nom).read_bytes()).hexdigest() for nom in FICHIERS},
-        "versions": {"python": platform.python_version(), **{p: _version(p) for p in PAQUETS},
-                     "quarto": version_quarto or "absent"},
+                       "contenu": yaml.safe_load(fichier_params.read_text(encoding="utf-8-sig"))},
+        "donnees_sha256": {f"data/{nom}": hashlib.sha256((Path(donnees) / nom).read_bytes()).hexdigest()
+                           for nom in FICHIERS if (Path(donnees) / nom).exists()},
+        "moteur_de_rendu": {"quarto": "Quarto", "integre": "moteur intégré (Pandoc et Typst)"}.get(moteur, "aucun (rendu non fait)"),
+        "notebooks": {nom: ("sorties reprises du cache" if repris else "exécuté") for nom, repris in (execution or [])},
+        "versions": versions,
         "git": _commit(),
     }
