@@ -1,11 +1,14 @@
-"""Point d'entrée ``python -m bilan`` : valider une édition, ou la construire."""
+"""Point d'entrée ``python -m bilan`` : valider une édition, la construire, ou en préparer une nouvelle."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
 from bilan import construire as construction
+from bilan.config import PARAMETRES
 
 EPILOGUE = """\
 codes de sortie :
@@ -18,6 +21,7 @@ codes de sortie :
 exemples :
   python -m bilan valider params/2024.yml
   python -m bilan construire params/2024.yml
+  python -m bilan nouvelle-edition 2026 --date 2026-03-31
 """
 
 
@@ -56,7 +60,35 @@ def analyseur() -> argparse.ArgumentParser:
     c.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
     c.add_argument("--sans-rendu", action="store_true",
                    help="s'arrêter après les notebooks et les exports, sans appeler Quarto")
+    n = sous.add_parser("nouvelle-edition", help="écrire params/AAAA.yml (brouillon) d'après l'édition la plus récente")
+    n.add_argument("annee", metavar="ANNEE", type=int, help="année de la nouvelle édition, ex. 2026")
+    n.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
+                   help="date de référence : état des mesures et des livrables à cette date")
+    n.add_argument("--dossier", type=Path, default=PARAMETRES, help="dossier des paramètres (params/ par défaut)")
     return p
+
+
+def _date(texte: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {texte} » (format AAAA-MM-JJ, date existante)") from None
+
+
+def _nouvelle_edition(annee: int, date: dt.date, dossier: Path) -> int:
+    from bilan.edition import EditionImpossible, nouvelle_edition
+
+    try:
+        params = nouvelle_edition(annee, date, dossier)
+    except EditionImpossible as err:
+        print(f"Nouvelle édition impossible : {err}", file=sys.stderr)
+        return construction.ENTREES_INVALIDES
+    print(f"{params.fichier} écrit : {params['rapport']['titre']}, état au {date.isoformat()},"
+          f" comparé à l'édition {params.edition_precedente} (état au {params.date_precedente}).")
+    print(f"Brouillon : {len(params.a_preciser)} valeur(s) à préciser avant de passer « etat » à final :")
+    for cle in params.a_preciser:
+        print(f"  - {cle}")
+    return construction.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return construction.valider(args.parametres)
     if args.commande == "construire":
         return construction.construire(args.parametres, rendre=not args.sans_rendu)
+    if args.commande == "nouvelle-edition":
+        return _nouvelle_edition(args.annee, args.date, args.dossier)
     analyseur().print_help()
     return 2
 
