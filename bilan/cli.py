@@ -1,11 +1,14 @@
-"""Point d'entrée ``python -m bilan`` : valider une édition, ou la construire."""
+"""Point d'entrée ``python -m bilan`` : valider une édition, la construire, ou en préparer une nouvelle."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
 from bilan import construire as construction
+from bilan.config import DONNEES, PARAMETRES
 
 EPILOGUE = """\
 codes de sortie :
@@ -18,6 +21,9 @@ codes de sortie :
 exemples :
   python -m bilan valider params/2024.yml
   python -m bilan construire params/2024.yml
+  python -m bilan nouvelle-edition 2026 --date 2026-03-31
+  python -m bilan collecte preparer params/2026.yml
+  python -m bilan collecte importer params/2026.yml retours/*.xlsx
 """
 
 
@@ -25,7 +31,8 @@ class _Formateur(argparse.RawDescriptionHelpFormatter):
     """Formateur d'aide en français (argparse n'offre ses libellés qu'en anglais)."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
-        return super().add_usage(usage, actions, groups, prefix or "utilisation : ")
+        # argparse passe prefix="" pour calculer le nom d'une sous-commande : ne rien y ajouter.
+        return super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
 
 
 class _Analyseur(argparse.ArgumentParser):
@@ -56,7 +63,94 @@ def analyseur() -> argparse.ArgumentParser:
     c.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
     c.add_argument("--sans-rendu", action="store_true",
                    help="s'arrêter après les notebooks et les exports, sans appeler Quarto")
+    n = sous.add_parser("nouvelle-edition", help="écrire params/AAAA.yml (brouillon) d'après l'édition la plus récente")
+    n.add_argument("annee", metavar="ANNEE", type=int, help="année de la nouvelle édition, ex. 2026")
+    n.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
+                   help="date de référence : état des mesures et des livrables à cette date")
+    n.add_argument("--dossier", type=Path, default=PARAMETRES, help="dossier des paramètres (params/ par défaut)")
+    co = sous.add_parser("collecte", help="collecte des statuts auprès des porteurs (classeurs XLSX)")
+    actions = co.add_subparsers(dest="action", title="actions", metavar="ACTION", parser_class=_Analyseur, required=True)
+    pr = actions.add_parser("preparer", help="écrire un classeur à remplir par organisation porteuse")
+    pr.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2026.yml")
+    pr.add_argument("--dossier", type=Path, help="dossier des classeurs (_build/<édition>/collecte/ par défaut)")
+    pr.add_argument("--organisation", action="append", metavar="SIGLE",
+                    help="seulement cette organisation (répétable) ; toutes les porteuses par défaut")
+    pr.add_argument("--remplacer", action="store_true", help="remplacer les classeurs déjà présents dans le dossier")
+    pr.add_argument("--donnees", type=Path, default=DONNEES, help="dossier des données (data/ par défaut)")
+    im = actions.add_parser("importer", help="contrôler les classeurs retournés et ajouter leurs statuts datés à data/")
+    im.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2026.yml")
+    im.add_argument("fichiers", metavar="FICHIER", nargs="+", type=Path, help="classeurs retournés (.xlsx)")
+    im.add_argument("--dossier", type=Path,
+                    help="dossier des fichiers de relecture (recits/ y est créé ; _build/<édition>/collecte/ par défaut)")
+    im.add_argument("--donnees", type=Path, default=DONNEES,
+                    help="dossier des données, où les statuts sont ajoutés (data/ par défaut)")
     return p
+
+
+def _collecte(args: argparse.Namespace) -> int:
+    from bilan import collecte
+    from bilan.parametres import ParametresInvalides
+    from bilan.validation import DonneesInvalides
+
+    try:
+        if args.action == "preparer":
+            fichiers = collecte.preparer(args.parametres, args.donnees, args.dossier, args.organisation, args.remplacer)
+            print(f"{len(fichiers)} classeur(s) écrit(s) dans {fichiers[0].parent} :" if fichiers else "Aucun classeur écrit.")
+            for f in fichiers:
+                print(f"  - {f.name}")
+            return construction.OK
+        bilan = collecte.importer(args.parametres, args.fichiers, args.donnees, args.dossier)
+    except (ParametresInvalides, DonneesInvalides, collecte.CollecteImpossible) as err:
+        print(f"Collecte impossible — {err}", file=sys.stderr)
+        return construction.ENTREES_INVALIDES
+    except collecte.CollecteInvalide as err:
+        for probleme in err.problemes:
+            print(probleme)
+        print(f"{len(err.problemes)} problème(s) : aucun fichier n'a été écrit, data/ est inchangé. Corriger les classeurs"
+              " (ou les données) puis relancer l'import.")
+        return construction.ENTREES_INVALIDES
+    for fichier, organisation, remplies in bilan.classeurs:
+        print(f"Classeur lu : {fichier} ({organisation}, {remplies} ligne(s) remplie(s)).")
+    if bilan.ajoutes:
+        print(f"{len(bilan.ajoutes)} statut(s) ajouté(s) ({', '.join(str(f) for f in bilan.donnees_ecrites)}) :")
+        for changement in bilan.ajoutes:
+            print(f"  - {changement}")
+    else:
+        print("Aucun changement dans les données : " + (
+            f"ces classeurs ne donnent que des statuts déjà enregistrés ({len(bilan.deja_enregistres)})."
+            if bilan.deja_enregistres else "ces classeurs ne donnent aucun nouveau statut."))
+    if bilan.ajoutes and bilan.deja_enregistres:
+        print(f"{len(bilan.deja_enregistres)} statut(s) déjà enregistré(s), laissé(s) tel(s) quel(s).")
+    if bilan.recits:
+        print(f"Fichiers de relecture des mises à jour ({len(bilan.recits)}) :")
+        for chemin in bilan.recits:
+            print(f"  - {chemin}")
+    else:
+        print("Fichiers de relecture des mises à jour : inchangés.")
+    return construction.OK
+
+
+def _date(texte: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(texte)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {texte} » (format AAAA-MM-JJ, date existante)") from None
+
+
+def _nouvelle_edition(annee: int, date: dt.date, dossier: Path) -> int:
+    from bilan.edition import EditionImpossible, nouvelle_edition
+
+    try:
+        params = nouvelle_edition(annee, date, dossier)
+    except EditionImpossible as err:
+        print(f"Nouvelle édition impossible : {err}", file=sys.stderr)
+        return construction.ENTREES_INVALIDES
+    print(f"{params.fichier} écrit : {params['rapport']['titre']}, état au {date.isoformat()},"
+          f" comparé à l'édition {params.edition_precedente} (état au {params.date_precedente}).")
+    print(f"Brouillon : {len(params.a_preciser)} valeur(s) à préciser avant de passer « etat » à final :")
+    for cle in params.a_preciser:
+        print(f"  - {cle}")
+    return construction.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         return construction.valider(args.parametres)
     if args.commande == "construire":
         return construction.construire(args.parametres, rendre=not args.sans_rendu)
+    if args.commande == "nouvelle-edition":
+        return _nouvelle_edition(args.annee, args.date, args.dossier)
+    if args.commande == "collecte":
+        return _collecte(args)
     analyseur().print_help()
     return 2
 

@@ -74,6 +74,8 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, don
     try:
         params = lire_parametres(fichier_params)
         dire(f"Paramètres : {fichier_params} — conformes (édition {params.edition}, état au {params.date_reference.isoformat()}).")
+        for avertissement in params.avertissements:  # valeurs « À PRÉCISER » d'un brouillon
+            dire(avertissement)
     except ParametresInvalides as err:
         dire(f"Paramètres invalides — {err}")
         code = ENTREES_INVALIDES

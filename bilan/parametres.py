@@ -4,6 +4,13 @@ Le fichier est un petit document imbriqué, pas une table : pandera ne s'y prêt
 messages de jsonschema sont en anglais. Un validateur de quelques lignes, écrit ici, donne
 des messages français qui nomment la clé fautive ; il vérifie les clés manquantes, les clés
 inconnues, les types et les dates.
+
+Une édition en préparation (``etat: brouillon``) peut laisser des faits encore inconnus (ISBN,
+mois de dépôt, signataire…) sous la forme d'une **valeur à préciser** : un texte qui commence par
+« À PRÉCISER », par exemple ``"À PRÉCISER : ISBN de la version imprimée"``, permis pour toute
+feuille du document, même là où un entier, une date, un mois ou un ISBN est attendu. Un brouillon
+est conforme et les énumère en avertissements ; une édition ``final`` les refuse, clé par clé.
+Seules les clés dont tout le calcul dépend (``NON_DIFFERABLES``) doivent être connues d'emblée.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from bilan.config import chemin_projet
 # Forme attendue : clé -> type, ou dictionnaire imbriqué. « ? » en fin de clé = facultative ;
 # « date? » comme type = date ou null (inconnue).
 SCHEMA: dict[str, Any] = {
+    "etat": "etat",
     "rapport": {"numero": int, "titre": str},
     "date_reference": "date",
     "mois_depot": "mois",
@@ -58,6 +66,21 @@ _Chargeur.yaml_implicit_resolvers = {
 
 ISBN = re.compile(r"^978-\d{1,5}-\d{1,7}-\d{1,7}-\d$")
 
+ETATS: tuple[str, ...] = ("brouillon", "final")
+A_PRECISER = "À PRÉCISER"
+
+# Sans elles, rien ne se calcule (statuts à la date, comparaison, nom de l'édition) : un brouillon
+# ne peut pas les différer.
+NON_DIFFERABLES: tuple[str, ...] = ("etat", "date_reference", "edition_precedente.edition")
+
+
+def est_a_preciser(valeur: Any) -> bool:
+    """Vrai pour une valeur provisoire : un texte qui contient « À PRÉCISER » (en tête, d'ordinaire).
+
+    Un marqueur glissé au milieu d'un texte compte aussi : une édition finale ne doit en garder aucun.
+    """
+    return isinstance(valeur, str) and A_PRECISER in valeur
+
 
 class ParametresInvalides(Exception):
     """Levée avec la liste de tous les problèmes trouvés dans le fichier de paramètres."""
@@ -75,16 +98,32 @@ class Parametres:
     fichier: Path
     edition: str
     date_reference: dt.date
-    mois_depot: dt.date
+    mois_depot: dt.date | None  # None tant que le mois de dépôt est « À PRÉCISER » (brouillon)
     edition_precedente: str
     date_precedente: dt.date | None
     brut: dict[str, Any]
+    etat: str = "final"
+    a_preciser: tuple[str, ...] = ()  # clés pointées (« isbn.imprime ») qui portent une valeur à préciser
+    avertissements: tuple[str, ...] = ()  # une ligne par valeur à préciser, dans le style de ``valider``
 
     def __getitem__(self, cle: str) -> Any:
         return self.brut[cle]
 
+    @property
+    def brouillon(self) -> bool:
+        """Vrai pour une édition en préparation : ses valeurs à préciser sont permises."""
+        return self.etat == "brouillon"
 
-def _verifier(valeur: Any, attendu: Any, chemin: str, problemes: list[str]) -> None:
+
+def _verifier(valeur: Any, attendu: Any, chemin: str, problemes: list[str], a_preciser: dict[str, str]) -> None:
+    """Compare ``valeur`` à la forme ``attendu`` ; note dans ``a_preciser`` les feuilles provisoires."""
+    if not isinstance(attendu, dict) and est_a_preciser(valeur):
+        a_preciser[chemin] = valeur
+        return
+    if isinstance(attendu, list) and isinstance(valeur, list):
+        provisoires = [v for v in valeur if est_a_preciser(v)]
+        if provisoires:
+            a_preciser[chemin] = provisoires[0]
     if isinstance(attendu, dict):
         if not isinstance(valeur, dict):
             problemes.append(f"« {chemin} » doit être un groupe de clés ({', '.join(attendu)})")
@@ -94,7 +133,7 @@ def _verifier(valeur: Any, attendu: Any, chemin: str, problemes: list[str]) -> N
             if cle not in valeur:
                 problemes.append(f"clé manquante : « {ici} »")
             else:
-                _verifier(valeur[cle], sous, ici, problemes)
+                _verifier(valeur[cle], sous, ici, problemes, a_preciser)
         for cle in valeur:
             if cle not in attendu:
                 ici = f"{chemin}.{cle}" if chemin else cle
@@ -112,6 +151,9 @@ def _verifier(valeur: Any, attendu: Any, chemin: str, problemes: list[str]) -> N
                 dt.date.fromisoformat(valeur)
             except ValueError:
                 problemes.append(f"« {chemin} » : date invalide « {valeur} » (format AAAA-MM-JJ, date existante)")
+    elif attendu == "etat":
+        if valeur not in ETATS:
+            problemes.append(f"« {chemin} » : « brouillon » ou « final » attendu, reçu « {valeur} »")
     elif attendu == "mois":
         if not (isinstance(valeur, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", valeur)):
             problemes.append(f"« {chemin} » : mois attendu au format AAAA-MM entre guillemets, reçu « {valeur} »")
@@ -138,14 +180,25 @@ def lire_parametres(chemin: str | Path) -> Parametres:
     except yaml.YAMLError as err:
         raise ParametresInvalides(nom, [f"YAML illisible : {err}"]) from err
     problemes: list[str] = []
-    _verifier(brut, SCHEMA, "", problemes)
+    provisoires: dict[str, str] = {}
+    _verifier(brut, SCHEMA, "", problemes, provisoires)
+    for cle in NON_DIFFERABLES:
+        if cle in provisoires:
+            problemes.append(f"« {cle} » ne peut pas rester à préciser (« {provisoires.pop(cle)} ») : toute l'édition en dépend")
     if not problemes:
         for cle in ("imprime", "pdf"):
-            if not ISBN.match(brut["isbn"][cle]):
+            if f"isbn.{cle}" not in provisoires and not ISBN.match(brut["isbn"][cle]):
                 problemes.append(f"« isbn.{cle} » : ISBN-13 attendu (978-…), reçu « {brut['isbn'][cle]} »")
         precedente = brut["edition_precedente"]
-        if precedente["date_reference"] is not None and _date(precedente["date_reference"]) >= _date(brut["date_reference"]):
+        if (precedente["date_reference"] is not None and "edition_precedente.date_reference" not in provisoires
+                and _date(precedente["date_reference"]) >= _date(brut["date_reference"])):
             problemes.append("« edition_precedente.date_reference » doit précéder « date_reference »")
+        if brut["etat"] == "final":
+            problemes += [
+                f"« {cle} » est encore à préciser (« {valeur} ») : une édition « etat: final » n'en admet aucune ;"
+                " remplacer la valeur, ou remettre « etat: brouillon »"
+                for cle, valeur in provisoires.items()
+            ]
     if problemes:
         raise ParametresInvalides(nom, problemes)
     precedente = brut["edition_precedente"]
@@ -153,8 +206,15 @@ def lire_parametres(chemin: str | Path) -> Parametres:
         fichier=fichier,
         edition=fichier.stem,
         date_reference=_date(brut["date_reference"]),
-        mois_depot=dt.date.fromisoformat(brut["mois_depot"] + "-01"),
+        mois_depot=None if "mois_depot" in provisoires else dt.date.fromisoformat(brut["mois_depot"] + "-01"),
         edition_precedente=str(precedente["edition"]),
-        date_precedente=None if precedente["date_reference"] is None else _date(precedente["date_reference"]),
+        date_precedente=(None if precedente["date_reference"] is None or "edition_precedente.date_reference" in provisoires
+                         else _date(precedente["date_reference"])),
         brut=brut,
+        etat=brut["etat"],
+        a_preciser=tuple(provisoires),
+        avertissements=tuple(
+            f"Avertissement – {nom}, clé « {cle} », valeur « {valeur} » : à préciser avant de passer l'édition à « etat: final »"
+            for cle, valeur in provisoires.items()
+        ),
     )
