@@ -232,12 +232,15 @@ def en_texte_brut(markdown: str) -> str:
     """Markdown (Quarto) → texte brut, par pandoc (``-f markdown -t plain --wrap=none``).
 
     Pandoc retire les attributs, les classes et les cibles des liens, et met les tableaux en
-    colonnes ; :func:`imiter_quarto` est appliquée avant, et les filets des tableaux sont
-    retirés après. Demande ``pypandoc`` (``pypandoc-binary``, dépendance de développement).
+    colonnes ; :func:`imiter_quarto` est appliquée avant, les capitales de mise en forme du PDF
+    pendant (filtre ``styles/texte-imprime.lua``), et les filets des tableaux sont retirés après. Demande ``pypandoc`` (``pypandoc-binary``, dépendance de développement).
     """
     import pypandoc  # import tardif : dépendance de développement seulement
 
-    brut = pypandoc.convert_text(imiter_quarto(markdown), "plain", format="markdown", extra_args=["--wrap=none"])
+    from bilan.config import STYLES
+
+    brut = pypandoc.convert_text(imiter_quarto(markdown), "plain", format="markdown",
+                                 extra_args=["--wrap=none", "--lua-filter", str(STYLES / "texte-imprime.lua")])
     return _FILET.sub("", brut)
 
 

@@ -17,19 +17,21 @@ des Div et des Span ; ce filtre les remplace par des appels aux fonctions de sty
                                         → #upper[…] : les capitales du rapport imprimé sont
                                           une mise en forme ; le texte reste en casse normale
   ## Mesure n° 1 … {.mesure}            → #bilan-avant-mesure() puis le titre
-  # Titre (1er niveau, sans .liminaire) → #bilan-table-des-matieres() avant le premier :
-                                          la table suit la couverture, les notices et le
-                                          message du ministre (ordre du rapport publié)
+  # Titre (1er niveau du document)       → #bilan-avant-chapitre() (saut de page) puis le
+                                          titre ; #bilan-table-des-matieres() avant le premier
+                                          qui n'est pas .liminaire : la table suit la
+                                          couverture, les notices et le message du ministre
+                                          (ordre du rapport publié)
   [texte](04_axe1_recherche.md#mesure-1) → lien interne #mesure-1 (un seul document)
 
 Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonnée
 bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
 comprise, et ce titre n'existe qu'en HTML.
 
-Les sauts de page avant chaque chapitre sont faits par la mise en page (styles/typst-show.typ,
-règle show des titres de niveau 1). Typst refuse un saut de page dans un conteneur, et Pandoc
-écrit tout Div en #block[…] : couverture et colophon n'ont leur propre page qu'au premier
-niveau du document (page: true) ; ailleurs, ce sont de simples encadrés.
+Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
+containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
+niveau du document : un titre de niveau 1 y commence une page ; couverture et colophon y ont
+leur propre page (page: true), ailleurs ce sont de simples encadrés.
 
 Seules les classes listées ci-dessous sont touchées : les Div de Quarto (.cell, .callout-*,
 .content-visible…) passent intactes.
@@ -149,9 +151,12 @@ local function parcourir(blocs, niveau, etat)
       if b.level == 1 and etat.titre_accueil ~= nil and pandoc.utils.stringify(b.content) == etat.titre_accueil then
         garder = false  -- titre de la page d'accueil : HTML seulement
         change = true
-      elseif b.level == 1 and niveau == 0 and not b.classes:includes("liminaire") and not etat.toc_placee then
-        res:insert(pandoc.RawBlock("typst", "#bilan-table-des-matieres()"))
-        etat.toc_placee = true
+      elseif b.level == 1 and niveau == 0 then
+        if not b.classes:includes("liminaire") and not etat.toc_placee then
+          res:insert(pandoc.RawBlock("typst", "#bilan-table-des-matieres()"))
+          etat.toc_placee = true
+        end
+        res:insert(pandoc.RawBlock("typst", "#bilan-avant-chapitre()"))
         change = true
       end
       if garder and b.classes:includes("majuscules") then

@@ -15,11 +15,10 @@ PARAMS_2024 = RACINE / "params" / "2024.yml"
 
 @pytest.fixture(scope="session")
 def construction_2024(tmp_path_factory):
-    """Une construction de l'édition 2024, faite une fois pour la session (≈ 1 min).
+    """Une construction de l'édition 2024, faite une fois pour la session, rendue par le moteur
+    intégré (Pandoc et Typst) : c'est ce que produit une machine sans Quarto.
 
-    Quarto y est rendu absent exprès : la construction s'arrête proprement avant le rendu
-    (code 3), après avoir exécuté les notebooks et écrit les exports et ``_variables.yml``.
-    Partagée par test_construction.py et test_fidelite.py.
+    Partagée par test_construction.py, test_fidelite.py, test_markdown.py et test_sorties.py.
     """
     from bilan import construire as construction
     from bilan import rendu
@@ -29,7 +28,28 @@ def construction_2024(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(rendu, "quarto_disponible", lambda: None)
         code = construction.construire(PARAMS_2024, racine=racine, rendre=True, dire=messages.append)
-    return {"code": code, "dossier": racine / "2024", "messages": messages, "racine": racine}
+    return {"code": code, "dossier": racine / "2024", "messages": messages, "racine": racine, "moteur": "integre"}
+
+
+@pytest.fixture(scope="session")
+def construction_2024_quarto(tmp_path_factory):
+    """La même construction rendue par Quarto, là où la commande ``quarto`` existe."""
+    if shutil.which("quarto") is None:
+        pytest.skip("Quarto absent : le rendu de Quarto n'est pas vérifié sur cette machine "
+                    "(installer Quarto 1.10 ; le moteur intégré, lui, est vérifié)")
+    from bilan import construire as construction
+
+    racine = tmp_path_factory.mktemp("_build_quarto")
+    messages: list[str] = []
+    code = construction.construire(PARAMS_2024, racine=racine, rendre=True, dire=messages.append, moteur="quarto")
+    return {"code": code, "dossier": racine / "2024", "messages": messages, "racine": racine, "moteur": "quarto"}
+
+
+@pytest.fixture(scope="session", params=["integre", "quarto"])
+def construction_rendue(request):
+    """Chaque construction rendue : moteur intégré partout, Quarto là où il est installé."""
+    nom = "construction_2024" if request.param == "integre" else "construction_2024_quarto"
+    return request.getfixturevalue(nom)
 
 
 @pytest.fixture

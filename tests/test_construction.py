@@ -1,8 +1,8 @@
-"""Bout en bout : construction de params/2024.yml par papermill (sans Quarto), exports, CLI.
+"""Bout en bout : construction de params/2024.yml par papermill, exports, moteurs de rendu, CLI.
 
 La construction est faite une fois pour la session (fixture ``construction_2024`` de conftest.py,
-partagée avec test_fidelite.py) dans un dossier temporaire ; Quarto y est rendu absent exprès,
-pour vérifier l'arrêt propre avant le rendu.
+partagée avec test_fidelite.py) dans un dossier temporaire ; Quarto y est rendu absent exprès :
+le moteur intégré rend le rapport, comme sur une machine sans Quarto.
 """
 
 from __future__ import annotations
@@ -35,11 +35,37 @@ def notebook(construction_2024, nom: str):
     return nbformat.read(construction_2024["dossier"] / "notebooks" / nom, as_version=4)
 
 
-def test_construction_s_arrete_avant_quarto_avec_un_code_distinct(construction_2024):
-    assert construction_2024["code"] == construction.QUARTO_ABSENT
+def test_sans_quarto_le_moteur_integre_rend_le_rapport(construction_2024):
+    assert construction_2024["code"] == construction.OK
     texte = "\n".join(construction_2024["messages"])
+    assert "moteur intégré (Pandoc" in texte and "Quarto n'est pas installé" in texte
+    rapport = construction_2024["dossier"] / "rapport"
+    assert (rapport / "index.html").exists() and (rapport / "rapport.pdf").exists()
+    p = yaml.safe_load((construction_2024["dossier"] / "provenance.yml").read_text(encoding="utf-8"))
+    assert p["moteur_de_rendu"] == "moteur intégré (Pandoc et Typst)"
+    assert p["versions"]["pandoc"].startswith("3.") and p["versions"]["quarto"] == "absent"
+
+
+def test_publie_ce_que_liste_le_readme(construction_2024):
+    """Ni livre Markdown, ni fichiers de Quarto, ni journal des noyaux dans la construction publiée."""
+    assert sorted(p.name for p in construction_2024["dossier"].iterdir()) == sorted(construction.PUBLIES)
+    readme = (RACINE / "README.md").read_text(encoding="utf-8")
+    for nom in construction.PUBLIES:
+        assert nom in readme, f"{nom} publié mais absent du README"
+
+
+def test_quarto_force_mais_absent_garde_le_code_3(tmp_path, monkeypatch):
+    from bilan import rendu
+
+    monkeypatch.setattr(rendu, "quarto_disponible", lambda: None)
+    messages: list[str] = []
+    code = construction.construire(PARAMS_2024, racine=tmp_path / "_build", dire=messages.append,
+                                   source=_un_chapitre(tmp_path), moteur="quarto")
+    assert code == construction.QUARTO_ABSENT
+    texte = "\n".join(messages)
     assert "Quarto" in texte and "environment.yml" in texte
-    assert "[13/13] 13_acronymes.ipynb" in texte
+    publie = tmp_path / "_build" / "2024"
+    assert (publie / "notebooks" / "01_introduction.ipynb").exists() and not (publie / "rapport").exists()
 
 
 def test_notebooks_executes_gardes(construction_2024):
@@ -48,9 +74,13 @@ def test_notebooks_executes_gardes(construction_2024):
     for nom in noms:
         nb = notebook(construction_2024, nom)
         injectees = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-        assert len(injectees) == 1 and str(PARAMS_2024) in injectees[0].source
+        # Chemin relatif au projet : identique d'un dossier de travail, et d'une copie du dépôt, à l'autre.
+        assert len(injectees) == 1 and 'parametres = "params/2024.yml"' in injectees[0].source
         erreurs = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert erreurs == [], nom
+        # Ni horodatage ni durée : la date de la construction n'est que dans provenance.yml.
+        texte = (construction_2024["dossier"] / "notebooks" / nom).read_text(encoding="utf-8")
+        assert "start_time" not in texte and "end_time" not in texte and "iopub" not in texte
 
 
 def test_figures_vectorielles(construction_2024):
@@ -91,12 +121,16 @@ def test_variables_et_provenance(construction_2024):
     p = yaml.safe_load((d / "provenance.yml").read_text(encoding="utf-8"))
     assert p["parametres"]["fichier"] == "params/2024.yml"
     assert set(p["donnees_sha256"]) >= {"data/mesures.csv", "data/statuts_livrables.csv"}
-    assert p["versions"]["papermill"] and p["versions"]["quarto"] == "absent"
+    assert p["versions"]["papermill"]
     assert "commit" in p["git"]
 
 
 def test_chaque_fiche_montre_les_donnees(construction_2024):
-    """Pour chaque mesure, la fiche du notebook exécuté porte les valeurs des données."""
+    """Pour chaque mesure, la fiche du notebook exécuté porte les valeurs des données (écrites
+    en Markdown par bilan.markdown : échappées, typographie française)."""
+    from bilan.fiches import statut_de_titre
+    from bilan.markdown import texte, texte_riche
+
     plan = charger_plan()
     fiches: dict[str, str] = {}
     for chemin in sorted((construction_2024["dossier"] / "notebooks").glob("*_axe*.ipynb")):
@@ -105,20 +139,20 @@ def test_chaque_fiche_montre_les_donnees(construction_2024):
             if m:
                 fiches[m.group(1)] = sorties_markdown(c)
     assert set(fiches) == set(plan.mesures["mesure"])
-    norm = lambda s: s.replace("\u00a0", " ").replace("\u202f", " ")  # noqa: E731
     statuts = dict(zip(plan.statuts_mesures["mesure"], plan.statuts_mesures["statut"]))
     for _, m in plan.mesures.iterrows():
-        fiche = norm(fiches[m["mesure"]])
-        assert statut_en_capitales(statuts[m["mesure"]]) in fiche, m["mesure"]
-        assert norm(texte_budget(plan, m)) in fiche
+        fiche = fiches[m["mesure"]]
+        assert statut_de_titre(statuts[m["mesure"]]) in fiche, m["mesure"]
+        assert texte_budget(plan, m) in fiche
+        assert texte_riche(m["titre"]) in fiche
         for org in plan.mesures_organisations.query("mesure == @m.mesure")["organisation"]:
-            assert org in fiche, (m["mesure"], org)
+            assert texte(org) in fiche, (m["mesure"], org)
         for _, liv in plan.livrables.query("mesure == @m.mesure").iterrows():
-            assert norm(liv["livrable"]).replace("|", "\\|") in fiche, (m["mesure"], liv["livrable"])
+            assert texte_riche(liv["livrable"]) in fiche, (m["mesure"], liv["livrable"])
         for n in plan.mesures_recommandations.query("mesure == @m.mesure")["recommandation"]:
             assert f"#recommandation-{n})" in fiche
         if m["note"]:
-            assert norm(m["note"])[:60] in fiche
+            assert texte_riche(m["note"]) in fiche
         if m["liens_recommandations"] == "inconnus":
             assert "inconnues" in fiche
     assert "Initiative gouvernementale" in fiches["26"]
@@ -144,7 +178,7 @@ def test_echec_d_un_notebook_nomme_la_cellule_et_laisse_la_construction_preceden
     assert "notebooks/02_casse.ipynb, cellule n° 3 (« total = 1 / 0 »)" in texte
     assert "ZeroDivisionError" in texte
     assert (racine / "2024" / "precedente.txt").read_text(encoding="utf-8") == "construction précédente"
-    assert (racine / ".echec-2024" / "notebooks" / "02_casse.ipynb").exists()
+    assert (racine / ".echec-2024" / "publie" / "notebooks" / "02_casse.ipynb").exists()
     assert not list(racine.glob(".en-cours-*"))
 
 
@@ -198,6 +232,8 @@ def _faux_quarto(dossier: Path, code_rendu: int) -> Path:
         'if [ "$1" = "--version" ]; then echo 1.10.19; exit 0; fi\n'
         'if [ "$1" = "render" ]; then\n'
         '  test -f "$2/_quarto-edition.yml" || { echo "profil absent" >&2; exit 9; }\n'
+        '  grep -q "01_introduction.md" "$2/_quarto.yml" || { echo "chapitres absents" >&2; exit 9; }\n'
+        '  test -f "$2/01_introduction.md" || { echo "livre absent" >&2; exit 9; }\n'
         '  mkdir -p "$2/_rapport" "$2/.quarto"\n'
         '  echo "<html lang=\\"fr\\"></html>" > "$2/_rapport/index.html"\n'
         '  echo "%PDF-1.7" > "$2/_rapport/rapport.pdf"\n'
@@ -226,12 +262,10 @@ def test_rendu_quarto_publie_html_et_pdf(tmp_path, monkeypatch):
     assert code == construction.OK, messages
     publie = racine / "2024"
     assert (publie / "rapport" / "index.html").exists() and (publie / "rapport" / "rapport.pdf").exists()
-    assert not (publie / ".quarto").exists() and not (publie / "_rapport").exists()
+    assert sorted(p.name for p in publie.iterdir()) == sorted(construction.PUBLIES)
     appels = (tmp_path / "appels.txt").read_text(encoding="utf-8")
     assert re.search(r"^render \S+ --profile edition$", appels, re.MULTILINE)
-    profil = yaml.safe_load((publie / "_quarto-edition.yml").read_text(encoding="utf-8"))
-    assert profil["lang"] == "fr" and profil["book"]["title"] == "Briser le cycle de l'exploitation sexuelle"
-    assert "Deuxième rapport de mise en œuvre" in profil["book"]["subtitle"]
+    assert "Quarto 1.10.19" in "\n".join(messages)
     assert yaml.safe_load((publie / "provenance.yml").read_text(encoding="utf-8"))["versions"]["quarto"] == "1.10.19"
 
 
@@ -245,4 +279,4 @@ def test_echec_du_rendu_laisse_la_construction_precedente(tmp_path, monkeypatch)
     assert code == construction.ECHEC_RENDU
     assert "compilation Typst impossible" in "\n".join(messages)
     assert (racine / "2024" / "precedente.txt").exists()
-    assert (racine / ".echec-2024" / "notebooks" / "01_introduction.ipynb").exists()
+    assert (racine / ".echec-2024" / "publie" / "notebooks" / "01_introduction.ipynb").exists()

@@ -1,4 +1,5 @@
-"""Le Markdown émis par chaque chapitre, lu par pandoc (le moteur sous Quarto) : titres et tableaux voulus."""
+"""Le Markdown de chaque chapitre du livre (ce que reçoivent Quarto et le moteur intégré), lu par
+pandoc : titres et tableaux voulus."""
 
 from __future__ import annotations
 
@@ -10,14 +11,19 @@ import pypandoc
 import pytest
 import yaml
 
+from bilan.assemblage import assembler_dossier
 from bilan.donnees import charger_plan
-from bilan.texte import markdown_notebook
 
 
-def markdown_du_chapitre(construction, nom: str) -> str:
-    """Cellules Markdown (variables résolues) et sorties text/markdown, dans l'ordre du notebook."""
-    valeurs = yaml.safe_load((construction["dossier"] / "_variables.yml").read_text(encoding="utf-8"))
-    return markdown_notebook(nbformat.read(construction["dossier"] / "notebooks" / nom, as_version=4), valeurs, nom)
+@pytest.fixture(scope="module")
+def livre(construction_2024):
+    valeurs = yaml.safe_load((construction_2024["dossier"] / "_variables.yml").read_text(encoding="utf-8"))
+    return assembler_dossier(construction_2024["dossier"] / "notebooks", valeurs)
+
+
+def markdown_du_chapitre(livre, nom: str) -> str:
+    """Le chapitre du livre Markdown assemblé (bilan.assemblage) qui vient du notebook ``nom``."""
+    return next(c.markdown for c in livre.chapitres if c.nom == nom.removesuffix(".ipynb"))
 
 
 def ast(markdown: str) -> list[dict]:
@@ -62,8 +68,8 @@ CHAPITRES = [
 
 
 @pytest.mark.parametrize("nom", CHAPITRES)
-def test_un_seul_titre_de_niveau_1_et_aucune_barre_perdue(construction_2024, nom):
-    arbre = ast(markdown_du_chapitre(construction_2024, nom))
+def test_un_seul_titre_de_niveau_1_et_aucune_barre_perdue(livre, nom):
+    arbre = ast(markdown_du_chapitre(livre, nom))
     niveaux = [n for n, _ in titres(arbre)]
     assert niveaux.count(1) == 1, niveaux
     assert niveaux[0] == 1
@@ -76,10 +82,10 @@ def test_un_seul_titre_de_niveau_1_et_aucune_barre_perdue(construction_2024, nom
 
 
 @pytest.mark.parametrize("axe,nom", [(i + 1, n) for i, n in enumerate(CHAPITRES[3:9])])
-def test_chapitre_d_axe(construction_2024, axe, nom):
+def test_chapitre_d_axe(livre, axe, nom):
     plan = charger_plan()
     mesures = plan.mesures[plan.mesures["axe"] == axe]["mesure"].tolist()
-    arbre = ast(markdown_du_chapitre(construction_2024, nom))
+    arbre = ast(markdown_du_chapitre(livre, nom))
     h2 = [ident for n, ident in titres(arbre) if n == 2]
     attendus = [f"mesure-{m.lower()}" for m in mesures]
     if "additionnelle" in mesures:
@@ -93,8 +99,8 @@ def test_chapitre_d_axe(construction_2024, axe, nom):
     assert len(etiquettes) == len(mesures)
 
 
-def test_bilan(construction_2024):
-    arbre = ast(markdown_du_chapitre(construction_2024, "03_bilan.ipynb"))
+def test_bilan(livre):
+    arbre = ast(markdown_du_chapitre(livre, "03_bilan.ipynb"))
     tableaux = list(blocs(arbre, "Table"))
     assert len(tableaux) == 4  # progression, nombres des deux figures, statut par axe
     figures = list(blocs(arbre, "Figure"))
@@ -107,17 +113,26 @@ def test_bilan(construction_2024):
     assert "58\u00a0%" in texte(progression) and "92\u00a0%" in texte(progression)
 
 
-def test_annexe_1(construction_2024):
-    arbre = ast(markdown_du_chapitre(construction_2024, "11_annexe1_recommandations.ipynb"))
+def test_annexe_1(livre):
+    arbre = ast(markdown_du_chapitre(livre, "11_annexe1_recommandations.ipynb"))
     ids = [ident for n, ident in titres(arbre) if n == 2]
     assert ids == [f"recommandation-{n}" for n in range(1, 59)]
     liens = [l["c"][2][0] for l in blocs(arbre, "Link")]
-    assert "04_axe1_recherche.ipynb#mesure-1" in liens
-    assert "08_axe5_reconstruction.ipynb#mesure-additionnelle" in liens
+    assert "04_axe1_recherche.md#mesure-1" in liens
+    assert "08_axe5_reconstruction.md#mesure-additionnelle" in liens
 
 
-def test_acronymes(construction_2024):
-    arbre = ast(markdown_du_chapitre(construction_2024, "13_acronymes.ipynb"))
+def test_accueil(livre):
+    """La page d'accueil : ce qui précède le premier titre du notebook 01 (couverture, notices)."""
+    arbre = ast(livre.accueil)
+    assert titres(arbre) == []
+    classes = {c for d in blocs(arbre, "Div") for c in d["c"][0][1]}
+    assert {"couverture", "colophon", "content-visible"} <= classes
+    assert livre.chapitres[0].markdown.startswith("# Message du ministre")
+
+
+def test_acronymes(livre):
+    arbre = ast(markdown_du_chapitre(livre, "13_acronymes.ipynb"))
     tableaux = list(blocs(arbre, "Table"))
     assert len(tableaux) == 2
     assert "Ministère de la Sécurité publique" in texte(tableaux[0])

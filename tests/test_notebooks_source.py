@@ -134,7 +134,13 @@ def test_un_seul_titre_de_chapitre_avec_identifiant(chemin: Path):
         if ligne.startswith("# ")
     ]
     assert len(titres) == 1, titres
-    assert re.search(r"\{#sec-[a-z0-9-]+( \.unnumbered)?\}$", titres[0]), titres[0]
+    assert re.search(r"\{#sec-[a-z0-9-]+(?: \.[a-z-]+)*\}$", titres[0]), titres[0]
+    # Casse normale : les capitales du rapport imprimé sont une mise en forme (.majuscules),
+    # que les lecteurs d'écran ne lisent pas lettre à lettre.
+    texte = re.sub(r"\{[^{}]*\}", "", titres[0][2:])
+    mots_en_capitales = [m for m in re.findall(r"[^\W\d_]{4,}", texte) if m.isupper()]
+    assert not mots_en_capitales, f"titre saisi en capitales : {titres[0]}"
+    assert ".majuscules" in titres[0], f"titre sans mise en capitales à l'impression : {titres[0]}"
 
 
 @pytest.mark.parametrize("chemin", NOTEBOOKS, ids=lambda p: p.name)

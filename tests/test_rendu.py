@@ -12,6 +12,7 @@ Trois couches :
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 import re
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bilan import rendu
+from bilan import integre, rendu
 from bilan.config import NOTEBOOKS, RACINE, STYLES
 
 # Les 13 chapitres du rapport, dans l'ordre (docs/conception.md).
@@ -47,7 +48,7 @@ FICHE = """\
 ## MESURE N° 1 – [EN COURS]{.statut .statut-en_cours} {#mesure-1 .mesure}
 
 ::: {.recommandations}
-En réponse à la recommandation n° [4](11_annexe1_recommandations.ipynb#recommandation-4)
+En réponse à la recommandation n° [4](11_annexe1_recommandations.md#recommandation-4)
 :::
 
 **Soutenir la réalisation de projets de recherche.**
@@ -82,7 +83,7 @@ RAPPORT = f"""\
 Cette publication a été produite par le ministère.
 :::
 
-# MESSAGE DU MINISTRE {{#sec-message}}
+# Message du ministre {{#sec-message .majuscules .liminaire .unlisted}}
 
 Texte du message.
 
@@ -90,7 +91,7 @@ Texte du message.
 ORIGINAL SIGNÉ
 :::
 
-# EN MATIÈRE DE RECHERCHE {{#sec-axe-1}}
+# En matière de recherche {{#sec-axe-1 .majuscules}}
 
 ::: {{.slogan}}
 Braquer les projecteurs
@@ -173,8 +174,9 @@ META = {
     "titre": "Briser le cycle de l'exploitation sexuelle",
     "sous_titre": "Plan d'action gouvernemental 2021-2026 — Deuxième rapport de mise en œuvre",
     "auteur": "Ministère de la Sécurité publique",
-    "date": "Déposé à l'Assemblée nationale en décembre 2024",
-    "langue": "fr",
+    "mois_depot": dt.date(2024, 12, 1),
+    "langue": "fr-CA",
+    "titre_accueil": "Accueil",
 }
 
 
@@ -182,31 +184,49 @@ def test_ecrire_config_edition_ecrit_le_profil(tmp_path: Path) -> None:
     rendu.ecrire_config_edition(tmp_path, META)
     fichier = tmp_path / "_quarto-edition.yml"
     profil = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    # Le mois de dépôt est une vraie date, montrée « décembre 2024 » (date-format) : une phrase
+    # passée comme date devenait « 1 janvier 2024 » dans le bloc de titre de Quarto.
     assert profil == {
-        "lang": "fr",
+        "lang": "fr-CA",
         "book": {
             "title": META["titre"],
             "subtitle": META["sous_titre"],
             "author": META["auteur"],
-            "date": META["date"],
+            "date": "2024-12-01",
+            "date-format": "MMMM YYYY",
         },
+        "bilan-titre-accueil": "Accueil",
     }
     # Accents écrits tels quels (lisible par un humain), et réécriture sans reste.
     assert "Sécurité" in fichier.read_text(encoding="utf-8")
-    rendu.ecrire_config_edition(tmp_path, {**META, "titre": "Autre titre"})
-    assert yaml.safe_load(fichier.read_text(encoding="utf-8"))["book"]["title"] == "Autre titre"
+    rendu.ecrire_config_edition(tmp_path, {**META, "titre": "Autre titre", "mois_depot": None, "brouillon": "VERSION DE TRAVAIL"})
+    profil = yaml.safe_load(fichier.read_text(encoding="utf-8"))
+    assert profil["book"]["title"] == "Autre titre" and "date" not in profil["book"]
+    assert profil["bilan-brouillon"] == "VERSION DE TRAVAIL"
 
 
 def test_ecrire_config_edition_langue_par_defaut(tmp_path: Path) -> None:
     meta = {k: v for k, v in META.items() if k != "langue"}
     rendu.ecrire_config_edition(tmp_path, meta)
-    assert yaml.safe_load((tmp_path / "_quarto-edition.yml").read_text(encoding="utf-8"))["lang"] == "fr"
+    assert yaml.safe_load((tmp_path / "_quarto-edition.yml").read_text(encoding="utf-8"))["lang"] == "fr-CA"
 
 
 def test_ecrire_config_edition_refuse_une_valeur_manquante(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="sous_titre.*date|date.*sous_titre"):
-        rendu.ecrire_config_edition(tmp_path, {**META, "sous_titre": "  ", "date": None})
+    with pytest.raises(ValueError, match="sous_titre.*auteur|auteur.*sous_titre"):
+        rendu.ecrire_config_edition(tmp_path, {**META, "sous_titre": "  ", "auteur": None})
     assert not (tmp_path / "_quarto-edition.yml").exists()
+
+
+def test_preparer_livre_liste_les_chapitres(tmp_path: Path) -> None:
+    from bilan.integre import Metadonnees
+
+    meta = Metadonnees(META["titre"], META["sous_titre"], META["auteur"], META["mois_depot"])
+    rendu.preparer_livre(tmp_path, ["01_presentation", "02_introduction"], meta)
+    config = yaml.safe_load((tmp_path / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["book"]["chapters"] == ["index.md", "01_presentation.md", "02_introduction.md"]
+    assert "appendices" not in config["book"]
+    assert (tmp_path / "styles" / "typst-show.typ").exists()
+    assert yaml.safe_load((tmp_path / "_quarto-edition.yml").read_text(encoding="utf-8"))["bilan-titre-accueil"] == "Accueil"
 
 
 def test_profil_et_commande_concordent(tmp_path: Path) -> None:
@@ -273,13 +293,13 @@ def test_etiquettes_lisibles() -> None:
 
 
 def test_palette_copiee_dans_le_css() -> None:
-    scss = (STYLES / "rapport.scss").read_text(encoding="utf-8")
-    carte = re.search(r"\$statuts:\s*\((.*?)\);", scss, re.S)
-    assert carte, "carte $statuts absente de styles/rapport.scss"
-    copie = {k: v.upper() for k, v in re.findall(r'"(\w+)":\s*(#[0-9A-Fa-f]{6})', carte.group(1))}
+    css = (STYLES / "rapport.css").read_text(encoding="utf-8")
+    copie = {k: v.upper() for k, v in re.findall(r"--statut-(\w+):\s*(#[0-9A-Fa-f]{6});", css) if k != "texte"}
     assert copie == {k: v.upper() for k, v in rendu.couleurs_statuts().items()}
-    texte = re.search(r"\$statut-texte:\s*(#[0-9A-Fa-f]{6})", scss)
+    texte = re.search(r"--statut-texte:\s*(#[0-9A-Fa-f]{6});", css)
     assert texte and texte.group(1).upper() == rendu.couleur_texte_statuts().upper()
+    for categorie in rendu.couleurs_statuts():
+        assert re.search(rf"\.statut-{categorie}\s*\{{\s*background-color:\s*var\(--statut-{categorie}\)", css), categorie
 
 
 def test_palette_copiee_dans_le_typst() -> None:
@@ -307,13 +327,17 @@ def test_chaque_classe_du_markdown_a_son_style() -> None:
     for source in (RACINE / "bilan").glob("*.py"):
         for m in motif.finditer(source.read_text(encoding="utf-8")):
             emises.update(re.findall(r"\.([a-z][\w-]*)", m.group(1)))
-    assert {"statut", "recommandations", "note-mesure", "couverture", "colophon"} <= emises
-    prises_en_charge = set(blocs) | set(spans) | {"statut", "statut-"}
+    assert {"statut", "recommandations", "note-mesure", "couverture", "colophon", "majuscules"} <= emises
+    # .majuscules : traduite par le filtre (#upper[…]) ; sans règle CSS, exprès (casse normale à l'écran).
+    prises_en_charge = set(blocs) | set(spans) | {"statut", "statut-", "majuscules"}
     assert emises <= prises_en_charge, f"classes sans style PDF : {sorted(emises - prises_en_charge)}"
 
-    scss = (STYLES / "rapport.scss").read_text(encoding="utf-8")
-    for classe in blocs + spans + ["statut", "mesure"]:
-        assert re.search(rf"\.{re.escape(classe)}\b", scss), f".{classe} absente de rapport.scss"
+    css = re.sub(r"/\*.*?\*/", "", (STYLES / "rapport.css").read_text(encoding="utf-8"), flags=re.S)
+    for classe in [*blocs, *spans, "statut", "mesure"]:
+        if classe == "entetes-majuscules":
+            continue  # capitales du PDF seulement
+        assert re.search(rf"\.{re.escape(classe)}\b", css), f".{classe} absente de rapport.css"
+    assert not re.search(r"\.majuscules\b", css), "le HTML garde la casse normale"
     cles = {nom: re.findall(r"^  ([\w-]+): corps =>", _dictionnaire_typst(nom), re.M)
             for nom in ("bilan-blocs", "bilan-spans", "bilan-pages")}
     assert sorted(cles["bilan-blocs"]) == sorted(blocs)
@@ -328,9 +352,10 @@ def test_quarto_yml_livre_francais() -> None:
     config = _config()
     assert config["project"]["type"] == "book"
     assert config["project"]["output-dir"] == rendu.SORTIE_PAR_DEFAUT
-    assert config["lang"] == "fr"
+    assert config["lang"] == "fr-CA"
     langue = config["language"]
     assert langue["crossref-tbl-title"] == "Tableau"
+    assert langue["title-block-published"] == "Dépôt à l'Assemblée nationale"
     # « Figure » et « Table des matières » viennent de _language-fr.yml de Quarto : ne pas
     # les remplacer par autre chose.
     assert langue.get("crossref-fig-title", "Figure") == "Figure"
@@ -345,47 +370,41 @@ def test_quarto_yml_sans_metadonnees_d_edition() -> None:
     assert not {"title", "subtitle", "author", "date"} & set(livre)
 
 
-def test_quarto_yml_ne_reexecute_pas_et_masque_le_code() -> None:
-    execution = _config()["execute"]
-    assert execution["enabled"] is False
-    assert execution["echo"] is False
-    assert execution["output"] == "asis"
+def test_quarto_yml_n_execute_rien() -> None:
+    assert _config()["execute"]["enabled"] is False
 
 
-def test_quarto_yml_chapitres_et_annexes() -> None:
+def test_quarto_yml_chapitres_ecrits_par_la_construction() -> None:
+    """La liste des chapitres vient des notebooks (bilan.rendu.preparer_livre) ; pas d'annexes à la
+    Quarto (préfixe « Annexe A — » et partie « Annexes » absents du rapport publié)."""
     livre = _config()["book"]
-    chapitres = livre["chapters"] + livre["appendices"]
-    # Quarto exige une page d'accueil index.* (book-config.ts, isBookIndexPage).
-    assert chapitres[0] == "index.qmd" and (RACINE / "index.qmd").exists()
-    assert chapitres[1:] == [f"notebooks/{nom}.ipynb" for nom in CHAPITRES]
-    assert livre["appendices"] == [f"notebooks/{nom}.ipynb" for nom in ANNEXES]
-
-
-def test_quarto_yml_liste_les_notebooks_du_depot() -> None:
-    if not NOTEBOOKS.exists():
-        pytest.skip("notebooks/ pas encore écrit")
-    presents = [f"notebooks/{p.name}" for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
-    livre = _config()["book"]
-    assert livre["chapters"][1:] + livre["appendices"] == presents
+    assert "chapters" not in livre and "appendices" not in livre
+    assert livre["output-file"] == integre.NOM_PDF
 
 
 def test_quarto_yml_formats_et_fichiers_de_style() -> None:
     config = _config()
-    assert set(config["format"]) == {"html", "typst"}
+    assert set(config["format"]) >= {"html", "typst"}
     html, typst = config["format"]["html"], config["format"]["typst"]
-    assert "styles/rapport.scss" in html["theme"]
-    assert typst["toc"] is True
-    references = [*html["theme"][1:], typst["include-in-header"], *typst["template-partials"], *config["filters"]]
+    assert "styles/rapport.scss" in html["theme"] and html["css"] == "styles/rapport.css"
+    assert typst["toc"] is True and typst["pdf-standard"] == "ua-1"
+    references = [*html["theme"][1:], html["css"], typst["include-in-header"], *typst["template-partials"], *config["filters"]]
     for chemin in references:
         assert (RACINE / chemin).exists(), chemin
     # Le partiel remplace celui d'orange-book : il doit en porter le nom exact.
     assert [Path(p).name for p in typst["template-partials"]] == ["typst-show.typ"]
+    # Le moteur intégré reçoit les mêmes fichiers Typst et les mêmes filtres.
+    assert (STYLES / integre.ENTETE_TYPST) == RACINE / typst["include-in-header"]
+    assert [f"styles/{f}" for f in integre.FILTRES_COMMUNS] == config["filters"]
 
 
-def test_index_pointe_vers_le_pdf() -> None:
-    index = (RACINE / "index.qmd").read_text(encoding="utf-8")
-    assert f"]({_config()['book']['output-file']}.pdf)" in index
-    assert 'when-format="html"' in index  # rien de la page d'accueil dans le PDF
+def test_page_d_accueil_pointe_vers_le_pdf() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOKS / "01_presentation.ipynb", as_version=4)
+    accueil = next(c.source for c in nb.cells if c.get("id") == "accueil")
+    assert f"]({integre.NOM_PDF}.pdf)" in accueil
+    assert 'when-format="html"' in accueil  # rien de ce texte dans le PDF
 
 
 # --- 2. Pandoc seul ------------------------------------------------------------------------------------
@@ -431,11 +450,15 @@ def test_filtre_typst_traduit_les_classes() -> None:
     assert '#bilan-bloc("colophon")[' in typ
     assert '#bilan-span("titre-plan")[' in typ
     assert typ.count("#bilan-avant-mesure()") == 1
-    # Table des matières une fois, après le colophon, avant le premier chapitre ; un saut de
-    # page avant chaque chapitre.
+    # Table des matières une fois, après le message (liminaire), avant le premier chapitre ; un
+    # saut de page avant chaque chapitre du premier niveau.
     assert typ.count("#bilan-table-des-matieres()") == 1
-    assert typ.index('#bilan-bloc("colophon"') < typ.index("#bilan-table-des-matieres()") < typ.index("= MESSAGE")
+    assert (typ.index('#bilan-bloc("colophon"') < typ.index("[#upper[Message du ministre]]")
+            < typ.index("#bilan-table-des-matieres()") < typ.index("= #upper[En matière de recherche]"))
     assert typ.count("#bilan-avant-chapitre()") == 2  # pas devant le titre imbriqué
+    # Capitales de mise en forme ; liens vers un autre chapitre devenus internes.
+    assert "#upper[Mesure n° 1]" in typ or "MESURE N° 1" in typ
+    assert "#link(<recommandation-4>)" in typ
 
 
 def test_filtre_traverse_content_visible() -> None:
@@ -452,47 +475,27 @@ def test_filtre_sans_effet_sur_le_html() -> None:
     assert 'class="statut statut-en_cours"' in html and "bilan-" not in html
 
 
-def _compiler_typst(source: Path, pdf: Path) -> bool:
-    """Compile avec Quarto, typst ou le module Python typst ; False si aucun n'est là."""
-    for commande in (["quarto", "typst", "compile"], ["typst", "compile"]):
-        if shutil.which(commande[0]):
-            proc = subprocess.run([*commande, str(source), str(pdf)], capture_output=True, text=True)
-            assert proc.returncode == 0, proc.stderr
-            return True
-    if importlib.util.find_spec("typst") is not None:
-        import typst
-
-        typst.compile(str(source), output=str(pdf))
-        return True
-    return False
-
-
 def test_pdf_typst_compile(tmp_path: Path) -> None:
-    """Le corps filtré, styles/rapport.typ et le partiel styles/typst-show.typ compilent ensemble.
+    """Le corps filtré, styles/rapport.typ et le partiel styles/typst-show.typ compilent ensemble,
+    par le modèle du moteur intégré (styles/modele-integre.typ, ordre du modèle Typst de Quarto),
+    au standard PDF/UA-1 ; un titre de niveau 1 dans un bloc ne fait pas échouer la composition."""
+    import typst
 
-    Le modèle de ce test ne reprend que l'ordre du modèle Typst de Quarto (en-tête, partiel
-    typst-show.typ, corps) : il vérifie notre Typst, pas celui de Quarto (couche 3).
-    """
-    shutil.copy2(STYLES / "typst-show.typ", tmp_path / "typst-show.typ")
-    modele = tmp_path / "template.typ"
-    modele.write_text(
-        "$for(header-includes)$\n$header-includes$\n$endfor$\n\n$typst-show.typ()$\n\n$body$\n",
-        encoding="utf-8",
-    )
     source = tmp_path / "rapport.typ"
     _convertir(
-        RAPPORT, "typst", "-s", "--template", str(modele),
+        RAPPORT + "\n## Recommandation n° 4 {#recommandation-4}\n\nTexte.\n", "typst", "-s",
+        "--template", str(STYLES / integre.MODELE_TYPST),
+        "--lua-filter", str(STYLES / integre.FILTRE_INTEGRE),
         "--lua-filter", str(STYLES / "typst-classes.lua"),
         "--include-in-header", str(STYLES / "rapport.typ"),
-        "-M", "title=Briser le cycle de l'exploitation sexuelle", "-M", "lang=fr",
-        "-M", "author=Ministère de la Sécurité publique", "-M", "toc=true", "-M", "toc-depth=2",
+        "-M", "title=Briser le cycle de l'exploitation sexuelle", "-M", "lang=fr-CA",
+        "-M", "author=Ministère de la Sécurité publique", "-M", "toc=true", "-M", "toc-depth=1",
         "-o", str(source),
     )
     texte = source.read_text(encoding="utf-8")
     assert "#show: bilan-rapport.with(" in texte and 'langue: "fr"' in texte
     pdf = tmp_path / "rapport.pdf"
-    if not _compiler_typst(source, pdf):
-        pytest.skip("aucun compilateur Typst (quarto, typst, module Python typst) : compilation non testée")
+    typst.compile(str(source), output=str(pdf), pdf_standards=["ua-1"])
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 

@@ -1,0 +1,49 @@
+--[[
+texte-imprime.lua : le texte tel que le PDF l'imprime, pour le comparer au rapport publié.
+
+Les capitales du rapport imprimé sont une mise en forme (styles/typst-classes.lua : #upper[…]
+sur les segments et titres .majuscules, et sur la ligne d'en-tête des tableaux d'un bloc
+.entetes-majuscules) ; le Markdown, lui, est en casse normale. Ce filtre applique la même mise
+en capitales au texte, pour que bilan.texte (test de fidélité, tests/test_fidelite.py) compare
+ce que le lecteur du PDF voit. Il ne sert à aucun rendu.
+]]
+
+local function capitales(el)
+  return pandoc.walk_inline(el, {
+    Str = function(s) return pandoc.Str(pandoc.text.upper(s.text)) end,
+  })
+end
+
+local function Span(el)
+  if el.classes:includes("majuscules") then
+    return capitales(el)
+  end
+end
+
+local function Header(el)
+  if el.classes:includes("majuscules") then
+    return pandoc.walk_block(el, { Str = function(s) return pandoc.Str(pandoc.text.upper(s.text)) end })
+  end
+end
+
+local function Div(el)
+  if not el.classes:includes("entetes-majuscules") then return nil end
+  return pandoc.walk_block(el, {
+    Table = function(t)
+      -- première ligne d'en-tête seulement (comme show table.cell.where(y: 0) dans rapport.typ)
+      if #t.head.rows > 0 then
+        for _, cellule in ipairs(t.head.rows[1].cells) do
+          cellule.contents = pandoc.walk_block(pandoc.Div(cellule.contents), {
+            Str = function(s) return pandoc.Str(pandoc.text.upper(s.text)) end,
+          }).content
+        end
+      end
+      return t
+    end,
+  })
+end
+
+return {
+  { Span = Span, Header = Header },
+  { Div = Div },
+}
