@@ -9,6 +9,7 @@ qu'elle est écrite, au lieu de faire échouer la lecture.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -44,7 +45,8 @@ class Constat:
             unite = "élément" if self.fichier.endswith(".yml") else "ligne"
             morceaux.append(f"{unite} {self.ligne}")
         if self.colonne:
-            morceaux.append(f"colonne « {self.colonne} »")
+            quoi = "clé" if self.fichier.endswith(".yml") else "colonne"
+            morceaux.append(f"{quoi} « {self.colonne} »")
         if self.valeur is not None:
             morceaux.append(f"valeur « {self.valeur} »")
         prefixe = "ERREUR" if self.niveau == ERREUR else "Avertissement"
@@ -230,9 +232,36 @@ def _regle_lisible(check: str) -> str:
     return check
 
 
+def _entete(fichier: str, colonnes: list[str], attendues: list[str]) -> Constat | None:
+    """Un seul constat pour un en-tête non conforme : une colonne renommée ou absente ferait
+    sinon échouer chaque ligne du fichier, et la cause se perdrait dans la liste."""
+    yaml_ = fichier.endswith(".yml")
+    quoi = "clé" if yaml_ else "colonne"
+    doublons = sorted({c for c in colonnes if colonnes.count(c) > 1})
+    inconnues = [c for c in colonnes if c not in attendues]
+    absentes = [c for c in attendues if c not in colonnes]
+    if not (doublons or inconnues or absentes):
+        return None
+    parties = [f"{quoi} « {c} » en double" for c in doublons]
+    for c in dict.fromkeys(inconnues):
+        proche = difflib.get_close_matches(c.lower(), absentes, n=1, cutoff=0.6)
+        parties.append(f"{quoi} « {c} » inconnue" + (f" (pour « {proche[0]} » ? majuscules, accents et espaces comptent)" if proche else ""))
+    parties += [f"{quoi} « {c} » obligatoire absente" for c in absentes]
+    if yaml_:
+        regle = f"clés non conformes : {' ; '.join(parties)}. Clés attendues : {', '.join(attendues)}"
+        suite = "les clés ne sont pas corrigées"
+    else:
+        regle = f"en-tête non conforme : {' ; '.join(parties)}. En-tête attendu : {','.join(attendues)}"
+        suite = "l'en-tête n'est pas corrigé"
+    return Constat(ERREUR, fichier, None if yaml_ else 1, None, None, f"{regle} (lignes non vérifiées tant que {suite})")
+
+
 def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
-    """Applique le schéma du fichier et convertit chaque échec en constat."""
+    """Vérifie l'en-tête, puis applique le schéma du fichier et convertit chaque échec en constat."""
     schema = schemas()[fichier]
+    entete = _entete(fichier, [str(c) for c in table.columns], list(schema.columns))
+    if entete is not None:
+        return [entete]
     try:
         schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as err:
