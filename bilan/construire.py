@@ -20,7 +20,8 @@ from typing import Callable, Iterator
 import yaml
 
 from bilan import rendu
-from bilan.config import CONFIG_QUARTO, CONSTRUCTION, NOTEBOOKS, RACINE, STYLES
+from bilan.calendrier import verifier_dates
+from bilan.config import CONFIG_QUARTO, CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE, STYLES
 from bilan.contexte import Contexte
 from bilan.donnees import charger_plan, verifier
 from bilan.exports import ecrire_exports, provenance
@@ -40,17 +41,19 @@ def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
     return sorted(Path(dossier).glob("[0-9][0-9]_*.ipynb"))
 
 
-def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> int:
-    """Valide les paramètres puis les données ; affiche tous les constats ; 0 si aucune erreur."""
+def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, donnees: Path = DONNEES) -> int:
+    """Valide les paramètres (dates comprises dans la vie du plan) puis les données de ``donnees`` ;
+    affiche tous les constats ; 0 si aucune erreur."""
     code = OK
     try:
         params = lire_parametres(fichier_params)
+        verifier_dates(params, donnees)
         dire(f"Paramètres : {fichier_params} — conformes (édition {params.edition}, état au {params.date_reference.isoformat()}).")
     except ParametresInvalides as err:
         dire(f"Paramètres invalides — {err}")
         code = ENTREES_INVALIDES
         params = None
-    _, constats = verifier()
+    _, constats = verifier(donnees)
     erreurs = [c for c in constats if c.niveau == ERREUR]
     for c in constats:
         dire(str(c))
@@ -59,7 +62,7 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print) -> 
         return ENTREES_INVALIDES
     dire(f"Données : conformes ({len(constats)} avertissement(s), sans erreur).")
     if params is not None:
-        ctx = Contexte(params, charger_plan())
+        ctx = Contexte(params, charger_plan(donnees))
         inconnus = ctx.statuts_mesures[ctx.statuts_mesures["categorie"] == "inconnu"]["mesure"].tolist()
         inconnus_liv = int((ctx.statuts_livrables["categorie"] == "inconnu").sum())
         if inconnus or inconnus_liv:
@@ -153,13 +156,17 @@ def _garder_echec(dossier: Path, racine: Path, edition: str) -> Path:
 
 
 def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: bool = True,
-               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS) -> int:
-    """Construit l'édition ; renvoie un code de sortie (voir les constantes du module)."""
-    if valider(fichier_params, dire=dire) != OK:
+               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS, *, donnees: Path = DONNEES) -> int:
+    """Construit l'édition ; renvoie un code de sortie (voir les constantes du module).
+
+    ``donnees`` : dossier des données validées et exportées (data/ par défaut). Les notebooks
+    lisent toujours data/ : un autre dossier sert aux tests, qui s'arrêtent avant eux.
+    """
+    if valider(fichier_params, dire=dire, donnees=donnees) != OK:
         dire("Construction arrêtée : entrées invalides.")
         return ENTREES_INVALIDES
     params = lire_parametres(fichier_params)
-    ctx = Contexte(params, charger_plan())
+    ctx = Contexte(params, charger_plan(donnees))
     racine.mkdir(parents=True, exist_ok=True)
     dossier = Path(tempfile.mkdtemp(prefix=f".en-cours-{params.edition}-", dir=racine))
     try:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from bilan.calendrier import FICHIER as FICHIER_VIE_DU_PLAN
+from bilan.calendrier import lire_vie_du_plan
 from bilan.config import DONNEES
 from bilan.lecture import EncodageRefuse, charger_yaml, lire_texte, message_yaml
 from bilan.validation import (
@@ -36,6 +38,7 @@ FICHIERS: tuple[str, ...] = (
     "recommandations.yml",
     "comite_2020.csv",
     "editions_publiees.csv",
+    FICHIER_VIE_DU_PLAN,  # vie du plan (plan.yml) : pas une table, lu par bilan.calendrier
 )
 
 
@@ -172,12 +175,15 @@ def verifier(dossier: Path = DONNEES) -> tuple[dict[str, pd.DataFrame], list[Con
     tables: dict[str, pd.DataFrame] = {}
     constats: list[Constat] = []
     for nom in FICHIERS:
+        if nom == FICHIER_VIE_DU_PLAN:
+            constats += lire_vie_du_plan(dossier)[1]
+            continue
         table, lus = lire_fichier(Path(dossier) / nom)
         constats += lus
         if table is not None:
             tables[nom] = table
             constats += valider_schema(nom, table)
-    en_faute = list(dict.fromkeys(c.fichier for c in constats if c.niveau == ERREUR))
+    en_faute = list(dict.fromkeys(c.fichier for c in constats if c.niveau == ERREUR and c.fichier != FICHIER_VIE_DU_PLAN))
     if en_faute:
         qui = "ce fichier est" if len(en_faute) == 1 else f"ce fichier et {', '.join('data/' + f for f in en_faute[1:])} sont"
         constats.append(Constat(AVERTISSEMENT, en_faute[0], None, None, None,
