@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,10 @@ def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]
                               "« Éditer les paramètres du filtre », séparateur de champ « , »")]
     constats = []
     for ligne, champs in enregistrements[1:]:
+        if [c.strip() for c in champs] == entete:
+            constats.append(Constat(ERREUR, nom, ligne, None, _extrait(",".join(champs)),
+                                    "la ligne d'en-tête est répétée (deux fichiers collés ?) : supprimer cette ligne"))
+            continue
         if len(champs) == len(entete):
             continue
         constats.append(Constat(ERREUR, nom, ligne, None, _extrait(",".join(champs)),
@@ -165,6 +170,20 @@ def lire_fichier(chemin: Path) -> tuple[pd.DataFrame | None, list[Constat]]:
     return _lire_yaml(nom, texte) if nom.endswith(".yml") else _lire_csv(nom, texte)
 
 
+def _fichiers_inconnus(dossier: Path) -> list[Constat]:
+    """Un fichier que la construction ne lit pas, souvent une copie (« statuts_mesures (1).csv ») :
+    l'analyste a peut-être corrigé celui-là au lieu de l'original ; on le dit sans l'arrêter."""
+    constats: list[Constat] = []
+    for chemin in sorted(dossier.iterdir()) if dossier.is_dir() else []:
+        if chemin.name in FICHIERS or chemin.name == "README.md" or chemin.name.startswith(".") or not chemin.is_file():
+            continue
+        proche = difflib.get_close_matches(chemin.name.lower(), FICHIERS, n=1, cutoff=0.6)
+        constats.append(Constat(AVERTISSEMENT, chemin.name, None, None, None,
+                                "fichier inconnu, ignoré par la construction"
+                                + (f" (copie ou autre nom de {proche[0]} ? seul {proche[0]} est lu)" if proche else "")))
+    return constats
+
+
 def verifier(dossier: Path = DONNEES) -> tuple[dict[str, pd.DataFrame], list[Constat]]:
     """Lit et valide tous les fichiers ; renvoie les tables brutes et tous les constats.
 
@@ -183,6 +202,7 @@ def verifier(dossier: Path = DONNEES) -> tuple[dict[str, pd.DataFrame], list[Con
         if table is not None:
             tables[nom] = table
             constats += valider_schema(nom, table)
+    constats += _fichiers_inconnus(Path(dossier))
     en_faute = list(dict.fromkeys(c.fichier for c in constats if c.niveau == ERREUR and c.fichier != FICHIER_VIE_DU_PLAN))
     if en_faute:
         qui = "ce fichier est" if len(en_faute) == 1 else f"ce fichier et {', '.join('data/' + f for f in en_faute[1:])} sont"

@@ -46,7 +46,8 @@ class Constat:
             morceaux.append(f"{unite} {self.ligne}")
         if self.colonne:
             quoi = "clé" if self.fichier.endswith(".yml") else "colonne"
-            morceaux.append(f"{quoi} « {self.colonne} »")
+            pluriel = "s" if ", " in self.colonne else ""  # clé formée de plusieurs colonnes (doublons)
+            morceaux.append(f"{quoi}{pluriel} « {self.colonne} »")
         if self.valeur is not None:
             morceaux.append(f"valeur « {self.valeur} »")
         prefixe = "ERREUR" if self.niveau == ERREUR else "Avertissement"
@@ -244,7 +245,7 @@ def _entete(fichier: str, colonnes: list[str], attendues: list[str]) -> Constat 
         return None
     parties = [f"{quoi} « {c} » en double" for c in doublons]
     for c in dict.fromkeys(inconnues):
-        proche = difflib.get_close_matches(c.lower(), absentes, n=1, cutoff=0.6)
+        proche = difflib.get_close_matches(c.lower(), attendues, n=1, cutoff=0.6)
         parties.append(f"{quoi} « {c} » inconnue" + (f" (pour « {proche[0]} » ? majuscules, accents et espaces comptent)" if proche else ""))
     parties += [f"{quoi} « {c} » obligatoire absente" for c in absentes]
     if yaml_:
@@ -262,11 +263,16 @@ def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
     entete = _entete(fichier, [str(c) for c in table.columns], list(schema.columns))
     if entete is not None:
         return [entete]
+    if table.empty:
+        vide = "la liste ne contient aucun élément" if fichier.endswith(".yml") else "le fichier ne contient que la ligne d'en-tête"
+        return [Constat(ERREUR, fichier, None, None, None, f"{vide} : au moins une ligne de données est attendue")]
     try:
         schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as err:
         constats = []
         for _, cas in err.failure_cases.iterrows():
+            if cas["check"] == "multiple_fields_uniqueness":
+                continue  # regroupés par ligne ci-dessous : une erreur par ligne, pas par colonne
             index = cas["index"]
             ligne = None if pd.isna(index) else ligne_fichier(int(index), fichier)
             colonne = cas["column"] if isinstance(cas["column"], str) else None
@@ -278,8 +284,25 @@ def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
             constats.append(
                 Constat(ERREUR, fichier, ligne, colonne, None if valeur is None else str(valeur), _regle_lisible(str(cas["check"])))
             )
+        if (err.failure_cases["check"] == "multiple_fields_uniqueness").any():
+            constats += _doublons(fichier, table, list(schema.unique or []))
         return sorted(constats, key=lambda c: (c.ligne or 0, c.colonne or ""))
     return []
+
+
+def _doublons(fichier: str, table: pd.DataFrame, cles: list[str]) -> list[Constat]:
+    """Une erreur par ligne en double, qui nomme la clé répétée et les autres lignes qui la portent."""
+    unite = "élément" if fichier.endswith(".yml") else "ligne"
+    quoi = "cette valeur" if len(cles) == 1 else "cette combinaison"
+    doublons = table[table.duplicated(cles, keep=False)]
+    constats = []
+    for _, groupe in doublons.groupby(cles, sort=False):
+        lignes = [ligne_fichier(int(i), fichier) for i in groupe.index]
+        for i, ligne in zip(groupe.index, lignes):
+            autres = ", ".join(str(l) for l in lignes if l != ligne)
+            constats.append(Constat(ERREUR, fichier, ligne, ", ".join(cles), ", ".join(str(table.at[i, c]) for c in cles),
+                                    f"doublon : {quoi} doit être unique (aussi {unite} {autres})"))
+    return constats
 
 
 # --- Règles entre tableaux -----------------------------------------------------------------
