@@ -109,6 +109,16 @@ def _erreur_csv(erreur: str, ligne_erreur: int) -> str:
     return f"CSV illisible ({erreur})"
 
 
+def _sans_colonnes_vides_finales(entete: list[str], corps: list[tuple[int, list[str]]]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """En-tête et lignes sans les colonnes finales sans nom ni valeur, que laisse un tableur
+    (« mesure,date,statut,source,, ») : elles ne portent aucun fait. Une colonne sans nom qui
+    contient une valeur est gardée, et l'en-tête la signale."""
+    n = len(entete)
+    while n and entete[n - 1] == "" and all(len(c) == len(entete) and not c[n - 1].strip() for _, c in corps):
+        n -= 1
+    return entete[:n], [(ligne, c[:n]) for ligne, c in corps] if n < len(entete) else corps
+
+
 def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]:
     """Table de textes dont l'index est le numéro de ligne moins 2 (``ligne_fichier`` le rend) :
     les lignes vides sautées et les valeurs sur plusieurs lignes ne décalent pas les messages."""
@@ -125,7 +135,7 @@ def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]
     if not enregistrements:
         return None, [Constat(ERREUR, nom, None, None, None, "fichier vide : une ligne d'en-tête est attendue")]
     ligne_entete, entete = enregistrements[0]
-    entete = [c.strip() for c in entete]
+    entete, corps = _sans_colonnes_vides_finales([c.strip() for c in entete], enregistrements[1:])
     if len(entete) == 1 and (";" in entete[0] or "\t" in entete[0]):
         separateur = "point-virgule" if ";" in entete[0] else "tabulation"
         return None, [Constat(ERREUR, nom, ligne_entete, None, _extrait(entete[0]),
@@ -133,7 +143,7 @@ def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]
                               "Excel : enregistrer en « CSV UTF-8 (délimité par des virgules) » ; LibreOffice : "
                               "« Éditer les paramètres du filtre », séparateur de champ « , »")]
     constats = []
-    for ligne, champs in enregistrements[1:]:
+    for ligne, champs in corps:
         if [c.strip() for c in champs] == entete:
             constats.append(Constat(ERREUR, nom, ligne, None, _extrait(",".join(champs)),
                                     "la ligne d'en-tête est répétée (deux fichiers collés ?) : supprimer cette ligne"))
@@ -144,7 +154,6 @@ def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]
                                 f"{len(champs)} champ(s) au lieu de {len(entete)} (virgule en trop ou guillemets manquants ?)"))
     if constats:
         return None, constats
-    corps = enregistrements[1:]
     table = pd.DataFrame([c for _, c in corps], columns=entete, index=[ligne - 2 for ligne, _ in corps], dtype=object)
     return table.map(lambda v: v.strip()).astype(str), []
 

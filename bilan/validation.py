@@ -244,7 +244,9 @@ def _entete(fichier: str, colonnes: list[str], attendues: list[str]) -> Constat 
     if not (doublons or inconnues or absentes):
         return None
     parties = [f"{quoi} « {c} » en double" for c in doublons]
-    for c in dict.fromkeys(inconnues):
+    if "" in inconnues:
+        parties.append(f"{quoi} sans nom (n° {colonnes.index('') + 1}) qui contient des valeurs")
+    for c in dict.fromkeys(c for c in inconnues if c):
         proche = difflib.get_close_matches(c.lower(), attendues, n=1, cutoff=0.6)
         parties.append(f"{quoi} « {c} » inconnue" + (f" (pour « {proche[0]} » ? majuscules, accents et espaces comptent)" if proche else ""))
     parties += [f"{quoi} « {c} » obligatoire absente" for c in absentes]

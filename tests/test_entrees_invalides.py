@@ -95,6 +95,12 @@ def muter(chemin: Path, mutation: str | dict[str, Any]) -> int | None:
     elif nom == "dupliquer_colonne":
         j = entete.index(arg)
         entete, corps = entete + [arg], [l + [l[j]] for l in corps]
+    elif nom == "colonnes_vides_finales":
+        entete, corps = entete + [""] * arg, [l + [""] * arg for l in corps]
+    elif nom == "colonne_sans_nom":
+        i = next(i for i, l in enumerate(corps) if _repond(entete, l, arg["ou"]))
+        entete, corps = entete + [""], [l + [str(arg["valeur"]) if k == i else ""] for k, l in enumerate(corps)]
+        ligne = i + 2
     elif nom == "separateur":
         _ecrire(chemin, entete, corps, separateur=arg)
         return None
