@@ -1,11 +1,18 @@
-"""Chemins du projet, résolus depuis l'emplacement du paquet (jamais depuis le dossier courant)."""
+"""Chemins du projet, résolus depuis l'emplacement du paquet (jamais depuis le dossier courant).
+
+Un seul réglage par l'environnement : ``BILAN_DONNEES``, le dossier des données. La
+construction le donne aux noyaux des notebooks quand elle construit à partir d'un autre
+dossier que ``data/`` (``construire(…, donnees=…)`` : tests, plans synthétiques du banc
+d'essai), pour que notebooks, exports et validation lisent les mêmes fichiers.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 RACINE: Path = Path(__file__).resolve().parents[1]
-DONNEES: Path = RACINE / "data"
+DONNEES: Path = Path(os.environ["BILAN_DONNEES"]) if os.environ.get("BILAN_DONNEES") else RACINE / "data"
 NOTEBOOKS: Path = RACINE / "notebooks"
 PARAMETRES: Path = RACINE / "params"
 STYLES: Path = RACINE / "styles"

@@ -38,8 +38,9 @@ from pathlib import Path
 
 import yaml
 
-from bilan import francais, integre, rendu
+from bilan import integre, rendu
 from bilan.assemblage import AssemblageImpossible, assembler_dossier, ecrire_livre
+from bilan.calendrier import verifier_dates
 from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
 from bilan.contexte import Contexte
 from bilan.donnees import charger_plan, verifier
@@ -68,11 +69,13 @@ def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
     return sorted(Path(dossier).glob("[0-9][0-9]_*.ipynb"))
 
 
-def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, donnees: Path = DONNEES) -> int:
-    """Valide les paramètres puis les données ; affiche tous les constats ; 0 si aucune erreur."""
+def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, donnees: Path = DONNEES) -> int:
+    """Valide les paramètres (dates comprises dans la vie du plan) puis les données de ``donnees`` ;
+    affiche tous les constats ; 0 si aucune erreur."""
     code = OK
     try:
         params = lire_parametres(fichier_params)
+        verifier_dates(params, donnees)
         dire(f"Paramètres : {fichier_params} — conformes (édition {params.edition}, état au {params.date_reference.isoformat()}).")
         for avertissement in params.avertissements:  # valeurs « À PRÉCISER » d'un brouillon
             dire(avertissement)
@@ -222,10 +225,14 @@ def choisir_moteur(moteur: str) -> tuple[str, str | None]:
 
 
 def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: bool = True,
-               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS, donnees: Path = DONNEES,
+               dire: Callable[[str], None] = print, source: Path = NOTEBOOKS, *, donnees: Path = DONNEES,
                moteur: str = "auto", force: bool = False, travailleurs: int | None = None,
                cache: bool = True) -> int:
-    """Construit l'édition ; renvoie un code de sortie (voir les constantes du module)."""
+    """Construit l'édition ; renvoie un code de sortie (voir les constantes du module).
+
+    ``donnees`` : dossier des données (data/ par défaut), lu aussi par les noyaux des notebooks
+    (variable d'environnement BILAN_DONNEES, voir bilan.config).
+    """
     if valider(fichier_params, dire=dire, donnees=donnees) != OK:
         dire("Construction arrêtée : entrées invalides.")
         return ENTREES_INVALIDES

@@ -194,7 +194,8 @@ class Contexte:
     def _figure(self, fig, nom: str, legende: str, alt: str) -> str:
         dossier = Path.cwd() / "figures"
         dossier.mkdir(exist_ok=True)
-        fig.savefig(dossier / f"{nom}.svg", format="svg", bbox_inches="tight")
+        from bilan.figures import enregistrer_svg
+        enregistrer_svg(fig, dossier / f"{nom}.svg", bbox_inches="tight")
         return f"![{legende}](figures/{nom}.svg){{#fig-{nom} fig-alt={attribut(alt)}}}\n"
 
     def _figure_repartition(self, rep: pd.DataFrame, nom: str, legende: str, quoi: str) -> Markdown:

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from bilan.calendrier import FICHIER as FICHIER_VIE_DU_PLAN
+from bilan.calendrier import lire_vie_du_plan
 from bilan.config import DONNEES
+from bilan.lecture import EncodageRefuse, charger_yaml, lire_texte, message_yaml
 from bilan.validation import (
+    AVERTISSEMENT,
     ERREUR,
     Constat,
     DonneesInvalides,
@@ -33,6 +39,7 @@ FICHIERS: tuple[str, ...] = (
     "recommandations.yml",
     "comite_2020.csv",
     "editions_publiees.csv",
+    FICHIER_VIE_DU_PLAN,  # vie du plan (plan.yml) : pas une table, lu par bilan.calendrier
 )
 
 
@@ -72,50 +79,146 @@ def _texte(v: object) -> str:
     return str(v).strip() if not isinstance(v, str) else v.strip()
 
 
+def _extrait(valeur: str, largeur: int = 80) -> str:
+    """Valeur brute raccourcie pour un message (une ligne CSV mal formée peut être très longue)."""
+    une_ligne = valeur.replace("\n", "⏎")
+    return une_ligne if len(une_ligne) <= largeur else une_ligne[: largeur - 1] + "…"
+
+
+def _lire_yaml(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]:
+    try:
+        contenu = charger_yaml(texte)
+    except yaml.YAMLError as err:
+        return None, [Constat(ERREUR, nom, None, None, None, message_yaml(err))]
+    if not isinstance(contenu, list) or not all(isinstance(e, dict) for e in contenu):
+        return None, [Constat(ERREUR, nom, None, None, None, "le fichier doit contenir une liste d'éléments clé : valeur")]
+    colonnes = list(dict.fromkeys(str(k) for e in contenu for k in e))
+    table = pd.DataFrame([{k: _texte(e.get(k)) for k in colonnes} for e in contenu], columns=colonnes, dtype=object)
+    return table.astype(str), []
+
+
+def _erreur_csv(erreur: str, ligne_erreur: int) -> str:
+    """Erreur du module csv (en anglais) dite en mots d'analyste."""
+    if "unexpected end of data" in erreur:
+        return ("guillemet ouvert sur cette ligne et jamais refermé : toute la suite du fichier serait lue "
+                "comme une seule valeur ; ajouter le guillemet fermant")
+    if "expected after" in erreur:
+        return (f"guillemet mal placé dans la valeur qui commence sur cette ligne (lu à la ligne {ligne_erreur}) : "
+                "une valeur entre guillemets se termine par un guillemet suivi d'une virgule ; un guillemet "
+                "à l'intérieur s'écrit \"\" ; un guillemet ouvert et jamais refermé plus haut donne aussi cette erreur")
+    return f"CSV illisible ({erreur})"
+
+
+def _sans_colonnes_vides_finales(entete: list[str], corps: list[tuple[int, list[str]]]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """En-tête et lignes sans les colonnes finales sans nom ni valeur, que laisse un tableur
+    (« mesure,date,statut,source,, ») : elles ne portent aucun fait. Une colonne sans nom qui
+    contient une valeur est gardée, et l'en-tête la signale."""
+    n = len(entete)
+    while n and entete[n - 1] == "" and all(len(c) == len(entete) and not c[n - 1].strip() for _, c in corps):
+        n -= 1
+    return entete[:n], [(ligne, c[:n]) for ligne, c in corps] if n < len(entete) else corps
+
+
+def _lire_csv(nom: str, texte: str) -> tuple[pd.DataFrame | None, list[Constat]]:
+    """Table de textes dont l'index est le numéro de ligne moins 2 (``ligne_fichier`` le rend) :
+    les lignes vides sautées et les valeurs sur plusieurs lignes ne décalent pas les messages."""
+    lecteur = csv.reader(io.StringIO(texte), strict=True)
+    enregistrements: list[tuple[int, list[str]]] = []
+    debut = 1
+    try:
+        for champs in lecteur:
+            if any(c.strip() for c in champs):  # une ligne vide (ou « ,,, » d'un tableur) ne porte aucun fait
+                enregistrements.append((debut, champs))
+            debut = lecteur.line_num + 1
+    except csv.Error as err:
+        return None, [Constat(ERREUR, nom, debut, None, None, _erreur_csv(str(err), lecteur.line_num))]
+    if not enregistrements:
+        return None, [Constat(ERREUR, nom, None, None, None, "fichier vide : une ligne d'en-tête est attendue")]
+    ligne_entete, entete = enregistrements[0]
+    entete, corps = _sans_colonnes_vides_finales([c.strip() for c in entete], enregistrements[1:])
+    if len(entete) == 1 and (";" in entete[0] or "\t" in entete[0]):
+        separateur = "point-virgule" if ";" in entete[0] else "tabulation"
+        return None, [Constat(ERREUR, nom, ligne_entete, None, _extrait(entete[0]),
+                              f"colonnes séparées par des {separateur}s : le séparateur doit être la virgule. "
+                              "Excel : enregistrer en « CSV UTF-8 (délimité par des virgules) » ; LibreOffice : "
+                              "« Éditer les paramètres du filtre », séparateur de champ « , »")]
+    constats = []
+    for ligne, champs in corps:
+        if [c.strip() for c in champs] == entete:
+            constats.append(Constat(ERREUR, nom, ligne, None, _extrait(",".join(champs)),
+                                    "la ligne d'en-tête est répétée (deux fichiers collés ?) : supprimer cette ligne"))
+            continue
+        if len(champs) == len(entete):
+            continue
+        constats.append(Constat(ERREUR, nom, ligne, None, _extrait(",".join(champs)),
+                                f"{len(champs)} champ(s) au lieu de {len(entete)} (virgule en trop ou guillemets manquants ?)"))
+    if constats:
+        return None, constats
+    table = pd.DataFrame([c for _, c in corps], columns=entete, index=[ligne - 2 for ligne, _ in corps], dtype=object)
+    return table.map(lambda v: v.strip()).astype(str), []
+
+
 def lire_fichier(chemin: Path) -> tuple[pd.DataFrame | None, list[Constat]]:
-    """Lit un fichier CSV ou YAML en table de textes ; un fichier illisible devient un constat."""
+    """Lit un fichier CSV ou YAML en table de textes ; un fichier illisible devient un seul constat.
+
+    BOM et fins de ligne CRLF (Excel « CSV UTF-8 ») sont acceptés ; un autre encodage est refusé
+    par un message qui dit comment réenregistrer le fichier (voir ``bilan.lecture``).
+    """
     nom = chemin.name
     if not chemin.exists():
         return None, [Constat(ERREUR, nom, None, None, None, "fichier absent")]
     try:
-        if nom.endswith(".yml"):
-            contenu = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-            if not isinstance(contenu, list) or not all(isinstance(e, dict) for e in contenu):
-                return None, [Constat(ERREUR, nom, None, None, None, "le fichier doit contenir une liste d'éléments clé : valeur")]
-            colonnes = list(dict.fromkeys(k for e in contenu for k in e))
-            table = pd.DataFrame([{k: _texte(e.get(k)) for k in colonnes} for e in contenu], columns=colonnes, dtype=object)
-        else:
-            with chemin.open(encoding="utf-8", newline="") as f:
-                lignes = list(csv.reader(f))
-            if not lignes:
-                return None, [Constat(ERREUR, nom, None, None, None, "fichier vide : une ligne d'en-tête est attendue")]
-            entete, corps = lignes[0], lignes[1:]
-            constats = [
-                Constat(ERREUR, nom, i + 2, None, ",".join(l), f"{len(l)} champ(s) au lieu de {len(entete)} (virgule en trop ou guillemets manquants ?)")
-                for i, l in enumerate(corps)
-                if len(l) != len(entete) and any(x.strip() for x in l)
-            ]
-            if constats:
-                return None, constats
-            corps = [l for l in corps if len(l) == len(entete)]
-            table = pd.DataFrame(corps, columns=entete, dtype=object)
-            table = table.map(lambda v: v.strip())
-    except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as err:
-        return None, [Constat(ERREUR, nom, None, None, None, f"fichier illisible ({type(err).__name__} : {err})")]
-    return table.astype(str), []
+        texte = lire_texte(chemin)
+    except EncodageRefuse as err:
+        return None, [Constat(ERREUR, nom, None, None, None, err.raison)]
+    except OSError as err:
+        return None, [Constat(ERREUR, nom, None, None, None, f"fichier illisible : {err.strerror or err}")]
+    if not texte.strip():
+        return None, [Constat(ERREUR, nom, None, None, None, "fichier vide : " + (
+            "une liste d'éléments est attendue" if nom.endswith(".yml") else "une ligne d'en-tête est attendue"))]
+    return _lire_yaml(nom, texte) if nom.endswith(".yml") else _lire_csv(nom, texte)
+
+
+def _fichiers_inconnus(dossier: Path) -> list[Constat]:
+    """Un fichier que la construction ne lit pas, souvent une copie (« statuts_mesures (1).csv ») :
+    l'analyste a peut-être corrigé celui-là au lieu de l'original ; on le dit sans l'arrêter."""
+    constats: list[Constat] = []
+    for chemin in sorted(dossier.iterdir()) if dossier.is_dir() else []:
+        if chemin.name in FICHIERS or chemin.name == "README.md" or chemin.name.startswith(".") or not chemin.is_file():
+            continue
+        proche = difflib.get_close_matches(chemin.name.lower(), FICHIERS, n=1, cutoff=0.6)
+        constats.append(Constat(AVERTISSEMENT, chemin.name, None, None, None,
+                                "fichier inconnu, ignoré par la construction"
+                                + (f" (copie ou autre nom de {proche[0]} ? seul {proche[0]} est lu)" if proche else "")))
+    return constats
 
 
 def verifier(dossier: Path = DONNEES) -> tuple[dict[str, pd.DataFrame], list[Constat]]:
-    """Lit et valide tous les fichiers ; renvoie les tables brutes et tous les constats."""
+    """Lit et valide tous les fichiers ; renvoie les tables brutes et tous les constats.
+
+    Les règles entre fichiers supposent des tables conformes : tant qu'un fichier est en
+    faute, elles ne sont pas vérifiées, et un avertissement le dit au lieu d'ajouter des
+    erreurs qui n'en seraient que la conséquence.
+    """
     tables: dict[str, pd.DataFrame] = {}
     constats: list[Constat] = []
     for nom in FICHIERS:
+        if nom == FICHIER_VIE_DU_PLAN:
+            constats += lire_vie_du_plan(dossier)[1]
+            continue
         table, lus = lire_fichier(Path(dossier) / nom)
         constats += lus
         if table is not None:
             tables[nom] = table
             constats += valider_schema(nom, table)
-    if not any(c.niveau == ERREUR for c in constats):
+    constats += _fichiers_inconnus(Path(dossier))
+    en_faute = list(dict.fromkeys(c.fichier for c in constats if c.niveau == ERREUR and c.fichier != FICHIER_VIE_DU_PLAN))
+    if en_faute:
+        qui = "ce fichier est" if len(en_faute) == 1 else f"ce fichier et {', '.join('data/' + f for f in en_faute[1:])} sont"
+        constats.append(Constat(AVERTISSEMENT, en_faute[0], None, None, None,
+                                "règles entre fichiers (mesures, organisations, livrables et statuts connus, budgets, "
+                                f"notes, totaux) non vérifiées tant que {qui} en faute : corriger d'abord les erreurs ci-dessus"))
+    else:
         constats += valider_relations(tables)
     return tables, constats
 
@@ -138,6 +241,7 @@ def charger_plan(dossier: Path = DONNEES) -> Plan:
     t, constats = verifier(dossier)
     if any(c.niveau == ERREUR for c in constats):
         raise DonneesInvalides(constats)
+    t = {nom: table.reset_index(drop=True) for nom, table in t.items()}  # index = rang, plus le n° de ligne
     mesures = _entiers(t["mesures.csv"], "ordre", "axe").sort_values("ordre").reset_index(drop=True)
     mesures["budget"] = mesures["budget"].map(lambda v: int(v) if v else None).astype("Int64")
     return Plan(

@@ -257,9 +257,11 @@ def _relatif(chemin: str, projet: Path) -> str:
         return chemin
 
 
-def _environnement_noyau(projet: Path) -> dict[str, str]:
+def _environnement_noyau(projet: Path, donnees: Path) -> dict[str, str]:
+    """Environnement des noyaux : le paquet ``bilan`` et les données du projet construit."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(projet), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["BILAN_DONNEES"] = str(Path(donnees).resolve())
     env.setdefault("MPLBACKEND", "Agg")
     return env
 
@@ -279,7 +281,7 @@ def _travailleur(execution: Execution, file: "queue.Queue[Path]", erreurs: list[
                 return
             if km is None:
                 km = KernelManager(kernel_name="python3")
-                km.start_kernel(cwd=str(execution.sortie), env=_environnement_noyau(execution.projet))
+                km.start_kernel(cwd=str(execution.sortie), env=_environnement_noyau(execution.projet, execution.donnees))
             debut = time.monotonic()
             cible = execution.sortie / source.name
             try:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any
 
+import matplotlib
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
@@ -24,6 +27,20 @@ from bilan import francais
 LARGEUR_POUCES = 6.5  # 16,5 cm : la largeur du texte ; la figure s'imprime à l'échelle 1.
 LARGEUR_LIBELLE_AXE = 32  # caractères par ligne des libellés d'axe du plan
 LARGEUR_TITRE = 75  # caractères par ligne du titre (gras, 10 pt, sur 16,5 cm)
+# Sel fixe des identifiants SVG (clip-path, tracés) : sans lui, matplotlib les tire au hasard.
+SEL_SVG = "bilan-pacsesm"
+
+
+def enregistrer_svg(fig: Figure, destination: str | Path | IO[bytes], **options: Any) -> None:
+    """Enregistre ``fig`` en SVG, octet pour octet identique d'une construction à l'autre.
+
+    matplotlib date le fichier (``<dc:date>``) et tire ses identifiants au hasard : chaque
+    reconstruction changerait alors toutes les figures sans que rien n'ait changé. Sans date
+    et avec un sel fixe (``svg.hashsalt``, le temps de cet appel seulement : ``rc_context``
+    ne touche pas aux ``rcParams`` globaux), deux enregistrements donnent les mêmes octets.
+    """
+    with matplotlib.rc_context({"svg.hashsalt": SEL_SVG}):
+        fig.savefig(destination, format="svg", metadata={"Date": None}, **options)
 
 
 def _verifier_colonnes(table: pd.DataFrame, colonnes: Iterable[str], nom: str) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from bilan.config import chemin_projet
+from bilan.lecture import EncodageRefuse, lire_texte, message_yaml
 
 # Forme attendue : clé -> type, ou dictionnaire imbriqué. « ? » en fin de clé = facultative ;
 # « date? » comme type = date ou null (inconnue).
@@ -176,9 +177,16 @@ def lire_parametres(chemin: str | Path) -> Parametres:
     if not fichier.exists():
         raise ParametresInvalides(nom, [f"fichier introuvable : {fichier}"])
     try:
-        brut = yaml.load(fichier.read_text(encoding="utf-8"), Loader=_Chargeur)  # noqa: S506 (chargeur sûr)
+        brut = yaml.load(lire_texte(fichier), Loader=_Chargeur)  # noqa: S506 (chargeur sûr)
+    except EncodageRefuse as err:
+        raise ParametresInvalides(nom, [err.raison]) from None
+    except OSError as err:
+        raise ParametresInvalides(nom, [f"fichier illisible : {err.strerror or err}"]) from None
     except yaml.YAMLError as err:
-        raise ParametresInvalides(nom, [f"YAML illisible : {err}"]) from err
+        raise ParametresInvalides(nom, [message_yaml(err)]) from err
+    if not isinstance(brut, dict):
+        raise ParametresInvalides(nom, [f"le fichier doit être un groupe de clés ({', '.join(SCHEMA)})"
+                                        + (" ; il est vide" if brut is None else "")])
     problemes: list[str] = []
     provisoires: dict[str, str] = {}
     _verifier(brut, SCHEMA, "", problemes, provisoires)

@@ -9,6 +9,7 @@ qu'elle est écrite, au lieu de faire échouer la lecture.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -44,7 +45,9 @@ class Constat:
             unite = "élément" if self.fichier.endswith(".yml") else "ligne"
             morceaux.append(f"{unite} {self.ligne}")
         if self.colonne:
-            morceaux.append(f"colonne « {self.colonne} »")
+            quoi = "clé" if self.fichier.endswith(".yml") else "colonne"
+            pluriel = "s" if ", " in self.colonne else ""  # clé formée de plusieurs colonnes (doublons)
+            morceaux.append(f"{quoi}{pluriel} « {self.colonne} »")
         if self.valeur is not None:
             morceaux.append(f"valeur « {self.valeur} »")
         prefixe = "ERREUR" if self.niveau == ERREUR else "Avertissement"
@@ -236,14 +239,48 @@ def _regle_lisible(check: str) -> str:
     return check
 
 
+def _entete(fichier: str, colonnes: list[str], attendues: list[str]) -> Constat | None:
+    """Un seul constat pour un en-tête non conforme : une colonne renommée ou absente ferait
+    sinon échouer chaque ligne du fichier, et la cause se perdrait dans la liste."""
+    yaml_ = fichier.endswith(".yml")
+    quoi = "clé" if yaml_ else "colonne"
+    doublons = sorted({c for c in colonnes if colonnes.count(c) > 1})
+    inconnues = [c for c in colonnes if c not in attendues]
+    absentes = [c for c in attendues if c not in colonnes]
+    if not (doublons or inconnues or absentes):
+        return None
+    parties = [f"{quoi} « {c} » en double" for c in doublons]
+    if "" in inconnues:
+        parties.append(f"{quoi} sans nom (n° {colonnes.index('') + 1}) qui contient des valeurs")
+    for c in dict.fromkeys(c for c in inconnues if c):
+        proche = difflib.get_close_matches(c.lower(), attendues, n=1, cutoff=0.6)
+        parties.append(f"{quoi} « {c} » inconnue" + (f" (pour « {proche[0]} » ? majuscules, accents et espaces comptent)" if proche else ""))
+    parties += [f"{quoi} « {c} » obligatoire absente" for c in absentes]
+    if yaml_:
+        regle = f"clés non conformes : {' ; '.join(parties)}. Clés attendues : {', '.join(attendues)}"
+        suite = "les clés ne sont pas corrigées"
+    else:
+        regle = f"en-tête non conforme : {' ; '.join(parties)}. En-tête attendu : {','.join(attendues)}"
+        suite = "l'en-tête n'est pas corrigé"
+    return Constat(ERREUR, fichier, None if yaml_ else 1, None, None, f"{regle} (lignes non vérifiées tant que {suite})")
+
+
 def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
-    """Applique le schéma du fichier et convertit chaque échec en constat."""
+    """Vérifie l'en-tête, puis applique le schéma du fichier et convertit chaque échec en constat."""
     schema = schemas()[fichier]
+    entete = _entete(fichier, [str(c) for c in table.columns], list(schema.columns))
+    if entete is not None:
+        return [entete]
+    if table.empty:
+        vide = "la liste ne contient aucun élément" if fichier.endswith(".yml") else "le fichier ne contient que la ligne d'en-tête"
+        return [Constat(ERREUR, fichier, None, None, None, f"{vide} : au moins une ligne de données est attendue")]
     try:
         schema.validate(table, lazy=True)
     except pa.errors.SchemaErrors as err:
         constats = []
         for _, cas in err.failure_cases.iterrows():
+            if cas["check"] == "multiple_fields_uniqueness":
+                continue  # regroupés par ligne ci-dessous : une erreur par ligne, pas par colonne
             index = cas["index"]
             ligne = None if pd.isna(index) else ligne_fichier(int(index), fichier)
             colonne = cas["column"] if isinstance(cas["column"], str) else None
@@ -255,8 +292,25 @@ def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
             constats.append(
                 Constat(ERREUR, fichier, ligne, colonne, None if valeur is None else str(valeur), _regle_lisible(str(cas["check"])))
             )
+        if (err.failure_cases["check"] == "multiple_fields_uniqueness").any():
+            constats += _doublons(fichier, table, list(schema.unique or []))
         return sorted(constats, key=lambda c: (c.ligne or 0, c.colonne or ""))
     return []
+
+
+def _doublons(fichier: str, table: pd.DataFrame, cles: list[str]) -> list[Constat]:
+    """Une erreur par ligne en double, qui nomme la clé répétée et les autres lignes qui la portent."""
+    unite = "élément" if fichier.endswith(".yml") else "ligne"
+    quoi = "cette valeur" if len(cles) == 1 else "cette combinaison"
+    doublons = table[table.duplicated(cles, keep=False)]
+    constats = []
+    for _, groupe in doublons.groupby(cles, sort=False):
+        lignes = [ligne_fichier(int(i), fichier) for i in groupe.index]
+        for i, ligne in zip(groupe.index, lignes):
+            autres = ", ".join(str(l) for l in lignes if l != ligne)
+            constats.append(Constat(ERREUR, fichier, ligne, ", ".join(cles), ", ".join(str(table.at[i, c]) for c in cles),
+                                    f"doublon : {quoi} doit être unique (aussi {unite} {autres})"))
+    return constats
 
 
 # --- Règles entre tableaux -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Ce script n'est PAS une pièce de la construction du rapport : il a servi une seule fois
 à produire un premier jet des fichiers de `data/` à partir du texte extrait du PDF
-(`/work/shared/seeds/000_d829638740612ec1.txt`). Chaque ligne produite a ensuite été
+(`tests/publie/rapport-2024.txt`). Chaque ligne produite a ensuite été
 relue contre la source ; les corrections manuelles nécessaires sont codées ici de façon
 explicite (tables `LIBELLES_MULTIMOTS`, `STATUTS_DEDUITS`, etc.) et documentées dans
 `data/README.md`.
@@ -24,7 +24,7 @@ import yaml
 
 RACINE = Path(__file__).resolve().parent.parent
 DATA = RACINE / "data"
-SOURCE_DEFAUT = Path("/work/shared/seeds/000_d829638740612ec1.txt")
+SOURCE_DEFAUT = RACINE / "tests" / "publie" / "rapport-2024.txt"
 
 DATE = "2024-09-01"
 SOURCE_FICHE = "Deuxième rapport de mise en œuvre (2024), fiche de la mesure"

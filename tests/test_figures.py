@@ -251,3 +251,32 @@ def test_import_sans_pyplot_ni_travail() -> None:
         "assert 'bilan.rendu' not in sys.modules, 'rendu importé à l import'"
     )
     subprocess.run([sys.executable, "-c", code], cwd=RACINE, check=True)
+
+
+def test_svg_identique_d_un_enregistrement_a_l_autre(comptes, tableau) -> None:
+    """Même figure, mêmes octets : ni date ni identifiants tirés au hasard (reconstructions stables)."""
+    rc_avant = dict(matplotlib.rcParams)
+    for fabriquer in (lambda: figures.figure_repartition(comptes, "Statut"), lambda: figures.figure_par_axe(tableau, "Axes")):
+        fig = fabriquer()
+        premier, second, autre = io.BytesIO(), io.BytesIO(), io.BytesIO()
+        figures.enregistrer_svg(fig, premier, bbox_inches="tight")
+        figures.enregistrer_svg(fig, second, bbox_inches="tight")
+        figures.enregistrer_svg(fabriquer(), autre, bbox_inches="tight")  # figure refaite à neuf
+        assert premier.getvalue() == second.getvalue() == autre.getvalue()
+        svg = premier.getvalue().decode("utf-8")
+        assert "<dc:date>" not in svg and "clip-path=" in svg
+    assert dict(matplotlib.rcParams) == rc_avant  # aucun réglage global modifié
+
+
+def test_svg_sur_disque_identique(comptes, tmp_path) -> None:
+    chemins = [tmp_path / "a.svg", tmp_path / "b.svg"]
+    for chemin in chemins:
+        figures.enregistrer_svg(figures.figure_repartition(comptes, ""), chemin, bbox_inches="tight")
+    assert chemins[0].read_bytes() == chemins[1].read_bytes()
+
+
+def test_figures_de_la_construction_enregistrees_sans_date(construction_2024) -> None:
+    """Les notebooks passent par enregistrer_svg (Contexte._figure) : aucune figure datée."""
+    svgs = sorted((construction_2024["dossier"] / "notebooks" / "figures").glob("*.svg"))
+    assert len(svgs) >= 3
+    assert [s.name for s in svgs if b"<dc:date>" in s.read_bytes()] == []

@@ -167,12 +167,14 @@ def test_edition_publiee_incoherente(donnees):
     assert "data/editions_publiees.csv" in m and "somme des nombres" in m
 
 
-def test_colonne_inconnue_et_colonne_absente(donnees):
+def test_colonne_renommee_une_seule_erreur_pour_l_en_tete(donnees):
     chemin = donnees / "budgets_communs.csv"
     chemin.write_text(chemin.read_text(encoding="utf-8").replace("description", "descriptif", 1), encoding="utf-8")
-    messages = erreurs(donnees)
-    assert any("colonne « descriptif »" in m and "colonne inconnue" in m for m in messages)
-    assert any("colonne « description »" in m and "obligatoire absente" in m for m in messages)
+    m = un_seul(donnees)
+    assert "data/budgets_communs.csv, ligne 1 : en-tête non conforme" in m
+    assert "colonne « descriptif » inconnue (pour « description » ?" in m
+    assert "colonne « description » obligatoire absente" in m
+    assert "En-tête attendu : budget_commun,montant,description" in m
 
 
 def test_ligne_csv_mal_formee(donnees):
