@@ -102,11 +102,11 @@ class Contexte:
         depot = f"Déposé à l'Assemblée nationale en {self.variables['depot']}"
         return Markdown("\n".join([
             "::: {.couverture}",
-            f"[{texte(p['plan']['titre'])}]{{.titre-plan}}",
+            f"[{texte(p['plan']['titre'])}]{{.titre-plan .majuscules}}",
             "",
-            f"[{texte(p['plan']['sous_titre'])}]{{.sous-titre-plan}}",
+            f"[{texte(p['plan']['sous_titre'])}]{{.sous-titre-plan .majuscules}}",
             "",
-            f"[{texte(p['rapport']['titre'])}]{{.titre-rapport}}",
+            f"[{texte(p['rapport']['titre'])}]{{.titre-rapport .majuscules}}",
             "",
             f"[{texte(depot)}]{{.depot}}",
             ":::",
@@ -287,7 +287,7 @@ class Contexte:
             blocs.append(
                 f"## Recommandation n° {n} {{#{fiches.ancre_recommandation(n)} .unlisted .unnumbered}}\n\n"
                 f"{texte_riche(reco['texte'], blocs=True)}\n\n"
-                f"::: {{.mesures-liees}}\n{texte('Mesure(s) qui y répondent : ') if liens else ''}{reponse}\n:::\n"
+                f"::: {{.mesures-liees}}\n{texte('Mesure(s) qui y répondent :') + ' ' if liens else ''}{reponse}\n:::\n"
             )
         return Markdown("\n".join(blocs))
 

@@ -211,10 +211,13 @@ def markdown_notebook(notebook: Mapping[str, Any], variables: Mapping[str, Any],
 
 _FIGURE = re.compile(r"!\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^()\s]*\)(?:\{[^{}]*\})?")
 _TABLEAU_LEGENDE = re.compile(
-    r"(?P<tableau>(?:^[ ]{0,3}\|.*\n)+)[ \t]*\n^:[ \t]+(?P<legende>.+?)(?:[ \t]*\{#tbl-[^{}]*\})?[ \t]*$",
+    r"(?P<tableau>(?:^[ ]{0,3}[|+].*\n)+)[ \t]*\n^:[ \t]+(?P<legende>.+?)(?:[ \t]*\{#tbl-[^{}]*\})?[ \t]*$",
     re.MULTILINE,
 )
-_FILET = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})*[ \t]*$\n?", re.MULTILINE)
+# Filets de tableau en texte brut : « ---- ---- » (tableau simple), « +----+====+ » (grille,
+# pour les en-têtes sur deux lignes) ; les barres « | » des lignes de grille séparent les cellules.
+_FILET = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})*|(?:\|[ \t]*)?\+[-=:+]+\+)[ \t]*$\n?", re.MULTILINE)
+_LIGNE_DE_GRILLE = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
 
 
 def imiter_quarto(markdown: str) -> str:
@@ -241,7 +244,8 @@ def en_texte_brut(markdown: str) -> str:
 
     brut = pypandoc.convert_text(imiter_quarto(markdown), "plain", format="markdown",
                                  extra_args=["--wrap=none", "--lua-filter", str(STYLES / "texte-imprime.lua")])
-    return _FILET.sub("", brut)
+    brut = _FILET.sub("", brut)
+    return _LIGNE_DE_GRILLE.sub(lambda m: m.group(0).replace("|", " "), brut)
 
 
 _MARQUE = "CELLULEFIDELITE"

@@ -5,7 +5,8 @@ Les capitales du rapport imprimé sont une mise en forme (styles/typst-classes.l
 sur les segments et titres .majuscules, et sur la ligne d'en-tête des tableaux d'un bloc
 .entetes-majuscules) ; le Markdown, lui, est en casse normale. Ce filtre applique la même mise
 en capitales au texte, pour que bilan.texte (test de fidélité, tests/test_fidelite.py) compare
-ce que le lecteur du PDF voit. Il ne sert à aucun rendu.
+ce que le lecteur du PDF voit ; il retire aussi les blocs réservés au HTML
+(.content-visible when-format="html"). Il ne sert à aucun rendu.
 ]]
 
 local function capitales(el)
@@ -26,7 +27,14 @@ local function Header(el)
   end
 end
 
+-- Blocs propres au HTML (page d'accueil) : absents du PDF.
+local function html_seulement(el)
+  local quand = el.attributes["when-format"]
+  return el.classes:includes("content-visible") and quand ~= nil and quand:match("^html")
+end
+
 local function Div(el)
+  if html_seulement(el) then return {} end
   if not el.classes:includes("entetes-majuscules") then return nil end
   return pandoc.walk_block(el, {
     Table = function(t)
