@@ -141,7 +141,7 @@ _ESP = "[ \u00a0\u202f\u2009]"  # espaces horizontales normalisées (ordinaire, 
 # Ce qui peut précéder un signe double : fin de mot, parenthèse/guillemet fermants, emphase
 # Markdown, symbole, passage protégé (lien, code). Jamais « ] » (définition [id]: url),
 # ni un autre signe (« ?! » garde un seul espace), ni un début de ligne.
-_AVANT = f"[\\w)»*_’'\"…%${_PUA}]"
+_AVANT = f"[\\w)»*_’'\"….%${_PUA}]"
 
 _REGLES: tuple[tuple[re.Pattern[str], str], ...] = (
     # n° 4, N° A1, n^o^ 4, n^os^ 5 et 13 : insécable après l'abréviation, devant un numéro.

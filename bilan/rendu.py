@@ -198,8 +198,52 @@ def couleur_texte_statuts() -> str:
     return str(_lire_statuts()["texte"])
 
 
-def finir_html(dossier: Path) -> None:
-    """Corrige, dans les pages HTML de Quarto, ce qui manque à l'accessibilité (SGQRI 008 3.0).
+#: Noms accessibles des repères de navigation des pages de Quarto (chacun doit être unique).
+NOMS_DES_REPERES = {
+    ("id", "quarto-sidebar"): "Chapitres du rapport",
+    ("class", "quarto-secondary-nav"): "Barre de navigation",
+    ("class", "page-navigation"): "Pages précédente et suivante",
+}
 
-    (Rempli plus bas.)
+
+def finir_html(dossier: Path) -> None:
+    """Corrige, dans les pages HTML de Quarto, ce que l'accessibilité (SGQRI 008 3.0, WCAG 2.1 AA)
+    y trouve à redire et que Quarto 1.10 ne permet pas de régler :
+
+    - un lien d'évitement « Aller au contenu » en tête de page (WCAG 2.4.1) ;
+    - un nom pour chaque repère de navigation (barre latérale, barre du haut, pages voisines),
+      identique d'une page à l'autre mais unique dans la page (axe-core : landmark-unique) ;
+      la table « Sur cette page » est nommée par son titre ;
+    - les liens vers les pages voisines : Quarto leur donne un aria-label tiré du titre brut
+      (apostrophe droite, balisage), qui diffère du texte visible (WCAG 2.5.3) : retiré, le
+      texte du lien en tient lieu ;
+    - les tableaux légendés : Quarto met la légende dans un ``figcaption`` et non dans le
+      tableau, qui n'a alors pas de nom accessible : ``aria-labelledby`` vers la légende.
     """
+    from bs4 import BeautifulSoup
+
+    for page in sorted(Path(dossier).glob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        corps = soup.body
+        if corps is None:
+            continue
+        contenu = soup.find(id="quarto-document-content")
+        if contenu is not None and not soup.find("a", class_="lien-evitement"):
+            lien = soup.new_tag("a", href="#quarto-document-content")
+            lien["class"] = ["visually-hidden-focusable", "lien-evitement"]
+            lien.string = "Aller au contenu"
+            corps.insert(0, lien)
+        for (attribut, valeur), nom in NOMS_DES_REPERES.items():
+            for nav in soup.find_all("nav", attrs={attribut: valeur}):
+                nav["aria-label"] = nom
+        toc = soup.find("nav", id="TOC")
+        if toc is not None and soup.find(id="toc-title") is not None:
+            toc["aria-labelledby"] = "toc-title"
+        for lien in soup.find_all("a", class_="pagination-link"):
+            lien.attrs.pop("aria-label", None)
+        for figure in soup.find_all("figure"):
+            legende = figure.find("figcaption")
+            tableau = figure.find("table")
+            if legende is not None and tableau is not None and legende.get("id") and not tableau.find("caption"):
+                tableau["aria-labelledby"] = legende["id"]
+        page.write_text(str(soup), encoding="utf-8")

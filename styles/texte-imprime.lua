@@ -25,6 +25,15 @@ local function Header(el)
   if el.classes:includes("majuscules") then
     return pandoc.walk_block(el, { Str = function(s) return pandoc.Str(pandoc.text.upper(s.text)) end })
   end
+  if el.classes:includes("annexe") then
+    -- « Annexe 1 – Liste … » : capitales jusqu'au tiret (styles/typst-classes.lua)
+    local vu = false
+    for i, x in ipairs(el.content) do
+      if x.t == "Str" and x.text == "–" then vu = true end
+      if not vu and x.t == "Str" then el.content[i] = pandoc.Str(pandoc.text.upper(x.text)) end
+    end
+    return el
+  end
 end
 
 -- Blocs propres au HTML (page d'accueil) : absents du PDF.

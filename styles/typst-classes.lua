@@ -16,6 +16,10 @@ des Div et des Span ; ce filtre les remplace par des appels aux fonctions de sty
   [Mesure n° 1]{.majuscules}, # Titre {.majuscules}
                                         → #upper[…] : les capitales du rapport imprimé sont
                                           une mise en forme ; le texte reste en casse normale
+  # Annexe 1 – Liste … {.annexe}        → #upper[Annexe 1] – Liste … (capitales jusqu'au
+                                          tiret, comme le rapport publié ; pas de segment
+                                          dans le titre : Quarto en recopie le Markdown brut
+                                          dans ses étiquettes et son index de recherche)
   ## Mesure n° 1 … {.mesure}            → #bilan-avant-mesure() puis le titre
   # Titre (1er niveau du document)       → #bilan-avant-chapitre() (saut de page) puis le
                                           titre ; #bilan-table-des-matieres() avant le premier
@@ -82,6 +86,23 @@ local function categorie_statut(classes)
     if cat then return cat end
   end
   return "inconnu"
+end
+
+-- « Annexe 1 – Liste … » : les mots avant le premier tiret demi-cadratin, en capitales.
+local function majuscules_avant_tiret(contenu)
+  local avant, apres = pandoc.Inlines({}), pandoc.Inlines({})
+  local vu = false
+  for _, el in ipairs(contenu) do
+    if not vu and el.t == "Str" and el.text == "–" then vu = true end
+    if vu then apres:insert(el) else avant:insert(el) end
+  end
+  if not vu then return contenu end
+  while #avant > 0 and avant[#avant].t == "Space" do
+    apres:insert(1, avant:remove())
+  end
+  local res = envelopper_inlines("#upper[", avant)
+  res:extend(apres)
+  return res
 end
 
 local function Span(el)
@@ -161,6 +182,9 @@ local function parcourir(blocs, niveau, etat)
       end
       if garder and b.classes:includes("majuscules") then
         b.content = envelopper_inlines("#upper[", b.content)
+        change = true
+      elseif garder and b.classes:includes("annexe") then
+        b.content = majuscules_avant_tiret(b.content)
         change = true
       end
       if garder and b.classes:includes("mesure") then
