@@ -257,6 +257,15 @@ class Contexte:
         return Markdown(fiches.fiche_markdown(self.plan, mesure, self.statuts_mesures, self.statuts_livrables,
                                               notebook_du_chapitre("annexe1")))
 
+    def fiches(self, axe: int) -> Markdown:
+        """Les fiches de toutes les mesures de l'axe, dans l'ordre, en un seul appel : un plan de
+        centaines de mesures n'écrit pas une cellule par fiche. Chaque fiche finit par un saut de
+        ligne ; la ligne vide qui les sépare laisse chaque titre ``##`` en tête de bloc."""
+        if axe not in set(self.plan.axes["axe"]):
+            raise KeyError(f"Axe inconnu : {axe} (voir data/axes.yml)")
+        mesures = self.plan.mesures.loc[self.plan.mesures["axe"] == axe, "mesure"]
+        return Markdown("\n".join(self.fiche(m).data for m in mesures))
+
     # --- Annexes ------------------------------------------------------------------------------
 
     def annexe_recommandations(self) -> Markdown:
