@@ -253,9 +253,13 @@ class Contexte:
         objectif = "\n\n".join(francais.typographie(p.strip()) for p in ligne["objectif"].strip().split("\n\n"))
         return Markdown(f"::: {{.slogan}}\n{francais.typographie(ligne['slogan'])}\n:::\n\n{objectif}\n")
 
+    @cached_property
+    def _index_fiches(self) -> fiches.IndexFiches:
+        return fiches.indexer(self.plan, self.statuts_mesures, self.statuts_livrables)
+
     def fiche(self, mesure: str) -> Markdown:
         return Markdown(fiches.fiche_markdown(self.plan, mesure, self.statuts_mesures, self.statuts_livrables,
-                                              notebook_du_chapitre("annexe1")))
+                                              notebook_du_chapitre("annexe1"), self._index_fiches))
 
     def fiches(self, axe: int) -> Markdown:
         """Les fiches de toutes les mesures de l'axe, dans l'ordre, en un seul appel : un plan de
@@ -264,7 +268,10 @@ class Contexte:
         if axe not in set(self.plan.axes["axe"]):
             raise KeyError(f"Axe inconnu : {axe} (voir data/axes.yml)")
         mesures = self.plan.mesures.loc[self.plan.mesures["axe"] == axe, "mesure"]
-        return Markdown("\n".join(self.fiche(m).data for m in mesures))
+        cible = notebook_du_chapitre("annexe1")  # une fois pour l'axe, pas une fois par fiche
+        return Markdown("\n".join(
+            fiches.fiche_markdown(self.plan, m, self.statuts_mesures, self.statuts_livrables, cible, self._index_fiches)
+            for m in mesures))
 
     # --- Annexes ------------------------------------------------------------------------------
 

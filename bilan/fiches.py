@@ -7,6 +7,8 @@ avec leur statut à la date de référence, et la note en astérisque s'il y en 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from bilan import francais
@@ -81,8 +83,7 @@ def phrase_recommandations(plan: Plan, mesure: pd.Series, cible_annexe: str = ""
         return "Initiative gouvernementale"
     if etat == "inconnus":
         return "Recommandations visées : inconnues (le texte source du rapport ne les précise pas)"
-    liens = plan.mesures_recommandations[plan.mesures_recommandations["mesure"] == mesure["mesure"]]
-    numeros = sorted(int(n) for n in liens["recommandation"])
+    numeros = plan.recommandations_de(mesure["mesure"])
     cibles = [f"[{n}]({cible_annexe}#{ancre_recommandation(n)})" for n in numeros]
     if len(numeros) == 1:
         return f"En réponse à la recommandation n°{francais.NBSP}{cibles[0]}"
@@ -95,11 +96,37 @@ def texte_budget(plan: Plan, mesure: pd.Series) -> str:
         return "Autofinancé"
     if mesure["budget_type"] == "montant":
         return francais.montant(int(mesure["budget"]))
-    commun = plan.budgets_communs.set_index("budget_commun").loc[mesure["budget_commun"]]
-    partageurs = plan.mesures[plan.mesures["budget_commun"] == mesure["budget_commun"]]["mesure"].tolist()
+    montant, partageurs = plan.budget_commun(mesure["budget_commun"])
     return (
-        f"{francais.montant(int(commun['montant']))} partagés pour les mesures "
+        f"{francais.montant(montant)} partagés pour les mesures "
         f"n^os^{francais.NBSP}{francais.liste(partageurs)}"
+    )
+
+
+@dataclass(frozen=True)
+class IndexFiches:
+    """Statuts à la date regroupés par mesure, et noms des organisations, calculés une fois :
+    chaque fiche y lit ses lignes au lieu de filtrer les tables entières (coût quadratique
+    en nombre de mesures quand on produit toutes les fiches)."""
+
+    etats: dict[str, tuple[str, str]]  # mesure -> (statut, catégorie)
+    livrables: dict[str, list[tuple[str, str, str]]]  # mesure -> [(livrable, statut, catégorie)] par ordre
+    noms: dict[str, str]
+    plusieurs: dict[str, bool]
+
+
+def indexer(plan: Plan, statuts_mesures: pd.DataFrame, statuts_livrables: pd.DataFrame) -> IndexFiches:
+    """L'index des fiches pour des tables de statuts calculées à une date."""
+    etats = dict(zip(statuts_mesures["mesure"], zip(statuts_mesures["statut"], statuts_mesures["categorie"])))
+    livrables: dict[str, list[tuple[int, str, str, str]]] = {}
+    t = statuts_livrables
+    for m, o, l, s, c in zip(t["mesure"], t["ordre"], t["livrable"], t["statut"], t["categorie"]):
+        livrables.setdefault(m, []).append((o, l, s, c))
+    return IndexFiches(
+        etats=etats,
+        livrables={m: [ligne[1:] for ligne in sorted(ls, key=lambda x: x[0])] for m, ls in livrables.items()},
+        noms=dict(zip(plan.organisations["organisation"], plan.organisations["nom"])),
+        plusieurs=dict(zip(plan.organisations["organisation"], plan.organisations["plusieurs"])),
     )
 
 
@@ -109,14 +136,20 @@ def fiche_markdown(
     statuts_mesures: pd.DataFrame,
     statuts_livrables: pd.DataFrame,
     cible_annexe: str = "",
+    index: IndexFiches | None = None,
 ) -> str:
-    """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence."""
+    """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence.
+
+    ``index`` : celui de ces tables (``indexer``), pour ne pas le recalculer à chaque fiche.
+    """
+    if index is None:
+        index = indexer(plan, statuts_mesures, statuts_livrables)
     mesure = plan.mesure(identifiant)
-    etat = statuts_mesures.set_index("mesure").loc[identifiant]
+    statut_mesure, categorie_mesure = index.etats[identifiant]
     note = mesure["note"]
-    statut = statut_en_capitales(etat["statut"]) + ("\\*" if note else "")
+    statut = statut_en_capitales(statut_mesure) + ("\\*" if note else "")
     lignes = [
-        f"## {nom_mesure(identifiant)} – {etiquette_statut(statut, etat['categorie'])} "
+        f"## {nom_mesure(identifiant)} – {etiquette_statut(statut, categorie_mesure)} "
         f"{{#{ancre_mesure(identifiant)} .mesure}}",
         "",
         "::: {.recommandations}",
@@ -126,11 +159,9 @@ def fiche_markdown(
         f"**{francais.typographie(mesure['titre'])}**",
         "",
     ]
-    orgs = plan.mesures_organisations[plan.mesures_organisations["mesure"] == identifiant].sort_values("ordre")
-    noms = dict(zip(plan.organisations["organisation"], plan.organisations["nom"]))
-    plusieurs = dict(zip(plan.organisations["organisation"], plan.organisations["plusieurs"]))
-    libelles_porteurs = orgs.loc[orgs["role"] == "porteur", "organisation"].tolist()
-    libelles_collab = orgs.loc[orgs["role"] == "collaborateur", "organisation"].tolist()
+    noms, plusieurs = index.noms, index.plusieurs
+    libelles_porteurs = plan.organisations_de(identifiant, "porteur")
+    libelles_collab = plan.organisations_de(identifiant, "collaborateur")
     porteurs = [_organisation(o, noms) for o in libelles_porteurs]
     collab = [_organisation(o, noms) for o in libelles_collab]
     lignes += [
@@ -139,13 +170,13 @@ def fiche_markdown(
         f"| {', '.join(porteurs)} | {', '.join(collab) or SANS_OBJET} | {_cellule(texte_budget(plan, mesure))} |",
         "",
     ]
-    livrables = statuts_livrables[statuts_livrables["mesure"] == identifiant].sort_values("ordre")
+    livrables = index.livrables.get(identifiant, [])
     lignes += [f"| {'LIVRABLES' if len(livrables) > 1 else 'LIVRABLE'} | Statut |", "|:---|:---|"]
-    if livrables.empty:
+    if not livrables:
         lignes.append(f"| {SANS_OBJET} | {SANS_OBJET} |")
-    for _, liv in livrables.iterrows():
-        texte = "Statut inconnu" if liv["categorie"] == CATEGORIE_INCONNUE else liv["statut"]
-        lignes.append(f"| {_cellule(liv['livrable'])} | {etiquette_statut(texte, liv['categorie'])} |")
+    for libelle, statut_livrable, categorie in livrables:
+        texte = "Statut inconnu" if categorie == CATEGORIE_INCONNUE else statut_livrable
+        lignes.append(f"| {_cellule(libelle)} | {etiquette_statut(texte, categorie)} |")
     lignes.append("")
     if note:
         lignes += ["::: {.note-mesure}", f"\\* {francais.typographie(note)}", ":::", ""]
