@@ -9,6 +9,7 @@ qu'elle est écrite, au lieu de faire échouer la lecture.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -83,11 +84,14 @@ def _vocabulaire(valeurs: Iterable[str], quoi: str) -> pa.Check:
 
 
 def _date_valide() -> pa.Check:
+    # Une expression compilée par valeur, pas une Series : la validation reste linéaire et rapide.
+    motif = re.compile(DATE_ISO)
+
     def ok(s: pd.Series) -> pd.Series:
         def une(v: str) -> bool:
             try:
                 dt.date.fromisoformat(v)
-                return bool(pd.Series([v]).str.match(DATE_ISO).iloc[0])
+                return motif.match(v) is not None
             except ValueError:
                 return False
         return s.map(une)
@@ -362,16 +366,31 @@ def valider_relations(t: dict[str, pd.DataFrame]) -> list[Constat]:
 
 
 def _regle_note_justificative(t: dict[str, pd.DataFrame]) -> list[Constat]:
-    """Une mesure « Réalisée » dont des livrables ne sont pas réalisés à la même date exige une note."""
+    """Une mesure « Réalisée » dont des livrables ne sont pas réalisés à la même date exige une note.
+
+    Les mesures en défaut sont d'abord repérées d'un coup pour chaque date d'événement (il y en a
+    une par édition) ; seules celles-là relisent leurs propres livrables pour le détail du
+    message. Filtrer la table entière pour chaque événement coûtait un temps quadratique.
+    """
     vocab = t["statuts.csv"]
     cat_liv = dict(zip(vocab.loc[vocab["objet"] == "livrable", "statut"], vocab.loc[vocab["objet"] == "livrable", "categorie"]))
     notes = dict(zip(t["mesures.csv"]["mesure"], t["mesures.csv"]["note"]))
     ev_liv = t["statuts_livrables.csv"]
+    ev_mes = t["statuts_mesures.csv"]
+    a_verifier = ev_mes[(ev_mes["statut"] == STATUT_MESURE_REALISEE) & (ev_mes["mesure"].map(lambda m: notes.get(m, "x")) == "")]
+    en_defaut: dict[str, set[str]] = {}  # date -> mesures dont un livrable n'est pas réalisé à cette date
+    for date in a_verifier["date"].unique():
+        # Dernier événement de chaque livrable au plus tard à la date (unique : schéma mesure, ordre, date).
+        derniers = ev_liv[ev_liv["date"] <= date].sort_values("date", kind="stable").drop_duplicates(["mesure", "ordre"], keep="last")
+        en_defaut[date] = set(derniers.loc[derniers["statut"].map(cat_liv) != "realise", "mesure"])
+    suspects = {m for ms in en_defaut.values() for m in ms}
+    par_mesure = {m: g for m, g in ev_liv[ev_liv["mesure"].isin(suspects)].groupby("mesure", sort=False)}
     constats = []
-    for i, e in t["statuts_mesures.csv"].iterrows():
-        if e["statut"] != STATUT_MESURE_REALISEE or notes.get(e["mesure"], "x") != "":
+    for i, e in a_verifier.iterrows():
+        if e["mesure"] not in en_defaut[e["date"]]:
             continue
-        a_date = ev_liv[(ev_liv["mesure"] == e["mesure"]) & (ev_liv["date"] <= e["date"])]
+        evenements = par_mesure[e["mesure"]]
+        a_date = evenements[evenements["date"] <= e["date"]]
         derniers = a_date.sort_values("date").groupby("ordre").tail(1)
         non_realises = derniers[derniers["statut"].map(cat_liv) != "realise"]
         if len(non_realises):
