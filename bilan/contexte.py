@@ -280,6 +280,7 @@ class Contexte:
         couverture = couverture_recommandations(self.plan)
         par_reco = mesures_par_recommandation(self.plan)
         axe_de = dict(zip(self.plan.mesures["mesure"], self.plan.mesures["axe"]))
+        chapitre = {axe: notebook_du_chapitre(f"axe{axe}") for axe in set(axe_de.values())}  # pas un glob par lien
         blocs = []
         if couverture.mesures_liens_inconnus:
             inconnues = francais.liste(list(couverture.mesures_liens_inconnus))
@@ -287,15 +288,15 @@ class Contexte:
                 f"::: {{.avertissement}}\nLes liens entre les recommandations et {len(couverture.mesures_liens_inconnus)} "
                 f"mesures (n^os^ {inconnues}) ne figurent pas dans le texte source du rapport : "
                 "la liste des mesures qui répondent à chaque recommandation peut donc être incomplète.\n:::\n"))
-        for _, reco in self.plan.recommandations.iterrows():
-            n = int(reco["numero"])
+        for numero, texte in zip(self.plan.recommandations["numero"], self.plan.recommandations["texte"]):
+            n = int(numero)
             mesures = par_reco.get(n, [])
-            liens = [f"[{fiches.reference_mesure(m)}]({notebook_du_chapitre(f'axe{axe_de[m]}')}#{fiches.ancre_mesure(m)})" for m in mesures]
+            liens = [f"[{fiches.reference_mesure(m)}]({chapitre[axe_de[m]]}#{fiches.ancre_mesure(m)})" for m in mesures]
             reponse = (f"Mesure(s) qui y répondent : {', '.join(liens)}" if liens
                        else "Aucune mesure dont le lien avec cette recommandation est connu.")
             blocs.append(
                 f"## Recommandation n° {n} {{#{fiches.ancre_recommandation(n)} .unlisted .unnumbered}}\n\n"
-                f"{francais.typographie(reco['texte'].strip())}\n\n"
+                f"{francais.typographie(texte.strip())}\n\n"
                 f"::: {{.mesures-liees}}\n{francais.typographie(reponse)}\n:::\n"
             )
         return Markdown("\n".join(blocs))

@@ -1,9 +1,10 @@
 """Les calculs indexés (linéaires) donnent exactement les octets des calculs d'origine.
 
 Les fonctions « de référence » ci-dessous sont le code de bilan/ au début de la branche
-`echelle` (commit c52b876), recopié tel quel à la lecture des tables près : il filtrait les
-tables entières pour chaque fiche, chaque ligne d'export et chaque événement de statut, d'où
-un temps quadratique en nombre de mesures (voir benchmarks/echelle.py). Le code actuel lit
+`echelle` (commit c52b876), recopié tel quel : il filtrait les tables entières pour chaque
+fiche, chaque ligne d'export et chaque événement de statut, d'où un temps quadratique en
+nombre de mesures (voir benchmarks/echelle.py), et parcourait les lignes une à une
+(``iterrows``, un glob par lien de l'annexe des recommandations). Le code actuel lit
 des index calculés une fois ; on compare les deux, octet pour octet, sur les données réelles
 (params/2024.yml), sur des plans synthétiques et sur des données fautives. Les fonctions de
 mise en forme (typographie, étiquettes, cellules) sont partagées : si la présentation d'une
@@ -33,9 +34,16 @@ from bilan.fiches import (
     etiquette_statut,
     fiche_markdown,
     nom_mesure,
+    reference_mesure,
     statut_en_capitales,
 )
-from bilan.synthese import CATEGORIE_INCONNUE, statuts_livrables, statuts_mesures
+from bilan.synthese import (
+    CATEGORIE_INCONNUE,
+    couverture_recommandations,
+    mesures_par_recommandation,
+    statuts_livrables,
+    statuts_mesures,
+)
 from bilan.validation import ERREUR, STATUT_MESURE_REALISEE, Constat, ligne_fichier
 from conftest import PARAMS_2024, lire_csv, ecrire_csv
 
@@ -180,6 +188,39 @@ def regle_note_reference(t: dict[str, pd.DataFrame]) -> list[Constat]:
     return constats
 
 
+def _mesures_par_recommandation_reference(plan: Plan) -> dict[int, list[str]]:
+    rang = dict(zip(plan.mesures["mesure"], plan.mesures["ordre"]))
+    resultat: dict[int, list[str]] = {int(n): [] for n in plan.recommandations["numero"]}
+    for _, lien in plan.mesures_recommandations.iterrows():
+        resultat.setdefault(int(lien["recommandation"]), []).append(lien["mesure"])
+    return {n: sorted(ms, key=rang.__getitem__) for n, ms in resultat.items()}
+
+
+def annexe_reference(ctx: Contexte) -> str:
+    couverture = couverture_recommandations(ctx.plan)
+    par_reco = _mesures_par_recommandation_reference(ctx.plan)
+    axe_de = dict(zip(ctx.plan.mesures["mesure"], ctx.plan.mesures["axe"]))
+    blocs = []
+    if couverture.mesures_liens_inconnus:
+        inconnues = francais.liste(list(couverture.mesures_liens_inconnus))
+        blocs.append(francais.typographie(
+            f"::: {{.avertissement}}\nLes liens entre les recommandations et {len(couverture.mesures_liens_inconnus)} "
+            f"mesures (n^os^ {inconnues}) ne figurent pas dans le texte source du rapport : "
+            "la liste des mesures qui répondent à chaque recommandation peut donc être incomplète.\n:::\n"))
+    for _, reco in ctx.plan.recommandations.iterrows():
+        n = int(reco["numero"])
+        mesures = par_reco.get(n, [])
+        liens = [f"[{reference_mesure(m)}]({notebook_du_chapitre(f'axe{axe_de[m]}')}#{ancre_mesure(m)})" for m in mesures]
+        reponse = (f"Mesure(s) qui y répondent : {', '.join(liens)}" if liens
+                   else "Aucune mesure dont le lien avec cette recommandation est connu.")
+        blocs.append(
+            f"## Recommandation n° {n} {{#{ancre_recommandation(n)} .unlisted .unnumbered}}\n\n"
+            f"{francais.typographie(reco['texte'].strip())}\n\n"
+            f"::: {{.mesures-liees}}\n{francais.typographie(reponse)}\n:::\n"
+        )
+    return "\n".join(blocs)
+
+
 def date_valide_reference():
     import pandera.pandas as pa
 
@@ -228,6 +269,14 @@ def test_fiches_identiques(plans, cas, date):
     for axe in ctx.plan.axes["axe"]:
         mesures = ctx.plan.mesures.loc[ctx.plan.mesures["axe"] == axe, "mesure"]
         assert ctx.fiches(int(axe)).data == "\n".join(references[m] for m in mesures)
+
+
+@pytest.mark.parametrize("cas", CAS)
+def test_annexe_des_recommandations_identique(plans, cas):
+    params, donnees = plans[cas]
+    ctx = Contexte.charger(params, donnees)
+    assert mesures_par_recommandation(ctx.plan) == _mesures_par_recommandation_reference(ctx.plan)
+    assert ctx.annexe_recommandations().data == annexe_reference(ctx)
 
 
 @pytest.mark.parametrize("cas", CAS)
