@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 import pandera.pandas as pa
@@ -259,6 +259,14 @@ def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
 
 # --- Règles entre tableaux -----------------------------------------------------------------
 
+def _lignes(table: pd.DataFrame) -> Iterator[tuple[int, dict[str, str]]]:
+    """(index, ligne) comme ``iterrows``, sans construire une Series par ligne (dix fois plus
+    rapide : les tables d'événements ont des dizaines de milliers de lignes à grande échelle)."""
+    colonnes = list(table.columns)
+    for i, *valeurs in zip(table.index, *(table[c] for c in colonnes)):
+        yield i, dict(zip(colonnes, valeurs))
+
+
 def _references(
     fichier: str, table: pd.DataFrame, colonne: str, connues: set[str], quoi: str
 ) -> list[Constat]:
@@ -290,7 +298,7 @@ def valider_relations(t: dict[str, pd.DataFrame]) -> list[Constat]:
 
     # Budgets
     communs = set(t["budgets_communs.csv"]["budget_commun"])
-    for i, m in mesures.iterrows():
+    for i, m in _lignes(mesures):
         ligne = ligne_fichier(i, "mesures.csv")
         if m["budget_type"] == "montant" and m["budget"] == "":
             c.append(Constat(ERREUR, "mesures.csv", ligne, "budget", "", "un budget de type « montant » exige un montant en dollars"))
@@ -305,10 +313,10 @@ def valider_relations(t: dict[str, pd.DataFrame]) -> list[Constat]:
     orgs = t["organisations.csv"]
     c += _references("mesures_organisations.csv", t["mesures_organisations.csv"], "organisation", set(orgs["organisation"]), "organisation")
     porteurs = set(t["mesures_organisations.csv"].query("role == 'porteur'")["mesure"])
-    for i, m in mesures.iterrows():
+    for i, m in _lignes(mesures):
         if m["mesure"] not in porteurs:
             c.append(Constat(ERREUR, "mesures.csv", ligne_fichier(i, "mesures.csv"), "mesure", m["mesure"], "la mesure n'a aucun porteur dans mesures_organisations.csv"))
-    for i, o in orgs.iterrows():
+    for i, o in _lignes(orgs):
         if o["type"] == "sigle" and o["nom"] == "":
             c.append(Constat(AVERTISSEMENT, "organisations.csv", ligne_fichier(i, "organisations.csv"), "nom", "", f"nom complet inconnu pour le sigle {o['organisation']} (le rapport ne le développe pas)"))
 
@@ -326,7 +334,7 @@ def valider_relations(t: dict[str, pd.DataFrame]) -> list[Constat]:
         if v not in valides
     ]
     avec_liens = set(liens["mesure"])
-    for i, m in mesures.iterrows():
+    for i, m in _lignes(mesures):
         ligne = ligne_fichier(i, "mesures.csv")
         if m["liens_recommandations"] == "connus" and m["mesure"] not in avec_liens:
             c.append(Constat(ERREUR, "mesures.csv", ligne, "liens_recommandations", "connus", "liens déclarés connus, mais aucune ligne dans mesures_recommandations.csv"))
@@ -341,7 +349,7 @@ def valider_relations(t: dict[str, pd.DataFrame]) -> list[Constat]:
     livrables = t["livrables.csv"]
     cles_livrables = set(zip(livrables["mesure"], livrables["ordre"]))
     ev_liv = t["statuts_livrables.csv"]
-    for i, e in ev_liv.iterrows():
+    for i, e in _lignes(ev_liv):
         if e["mesure"] in ids_mesures and (e["mesure"], e["ordre"]) not in cles_livrables:
             c.append(Constat(ERREUR, "statuts_livrables.csv", ligne_fichier(i, "statuts_livrables.csv"), "ordre", e["ordre"], f"aucun livrable n° {e['ordre']} pour la mesure {e['mesure']} dans livrables.csv"))
 
@@ -386,7 +394,7 @@ def _regle_note_justificative(t: dict[str, pd.DataFrame]) -> list[Constat]:
     suspects = {m for ms in en_defaut.values() for m in ms}
     par_mesure = {m: g for m, g in ev_liv[ev_liv["mesure"].isin(suspects)].groupby("mesure", sort=False)}
     constats = []
-    for i, e in a_verifier.iterrows():
+    for i, e in _lignes(a_verifier):
         if e["mesure"] not in en_defaut[e["date"]]:
             continue
         evenements = par_mesure[e["mesure"]]
