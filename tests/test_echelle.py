@@ -343,3 +343,25 @@ def test_plan_indexe_comme_les_filtres():
         assert plan.mesure(m).equals(_mesure_reference(plan, m))
     with pytest.raises(KeyError, match="Mesure inconnue"):
         plan.mesure("99")
+
+
+@pytest.mark.parametrize("texte", [
+    (RACINE / "data" / "axes.yml").read_text(encoding="utf-8"),
+    (RACINE / "data" / "recommandations.yml").read_text(encoding="utf-8"),
+    "- numero: 1\n  texte: a\tb\n",            # tabulation : PyYAML la refuse, libyaml l'accepterait
+    "- numero: 1\n texte: mal indenté\n",      # erreur : même message qu'avant
+    "- numero: !\n  texte: étiquette vide\n",  # libyaml lit '' là où PyYAML lit None
+], ids=["axes", "recommandations", "tabulation", "indentation", "etiquette"])
+def test_lecture_yaml_identique(tmp_path, monkeypatch, texte):
+    """libyaml lit plus vite ; la table ou le constat d'erreur restent ceux de PyYAML pur Python."""
+    import yaml
+
+    from bilan import donnees
+
+    fichier = tmp_path / "recommandations.yml"
+    fichier.write_text(texte, encoding="utf-8")
+    table, constats = donnees.lire_fichier(fichier)
+    monkeypatch.setattr(donnees, "_lire_yaml", yaml.safe_load)
+    table_ref, constats_ref = donnees.lire_fichier(fichier)
+    assert constats == constats_ref
+    assert (table is None and table_ref is None) or table.equals(table_ref)
