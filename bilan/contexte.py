@@ -259,9 +259,25 @@ class Contexte:
         objectif = texte_riche(ligne["objectif"], blocs=True)
         return Markdown(f"::: {{.slogan}}\n{texte(ligne['slogan'])}\n:::\n\n{objectif}\n")
 
+    @cached_property
+    def _index_fiches(self) -> fiches.IndexFiches:
+        return fiches.indexer(self.plan, self.statuts_mesures, self.statuts_livrables)
+
     def fiche(self, mesure: str) -> Markdown:
         return Markdown(fiches.fiche_markdown(self.plan, mesure, self.statuts_mesures, self.statuts_livrables,
-                                              chapitre("annexe1")))
+                                              chapitre("annexe1"), self._index_fiches))
+
+    def fiches(self, axe: int) -> Markdown:
+        """Les fiches de toutes les mesures de l'axe, dans l'ordre, en un seul appel : un plan de
+        centaines de mesures n'écrit pas une cellule par fiche. Chaque fiche finit par un saut de
+        ligne ; la ligne vide qui les sépare laisse chaque titre ``##`` en tête de bloc."""
+        if axe not in set(self.plan.axes["axe"]):
+            raise KeyError(f"Axe inconnu : {axe} (voir data/axes.yml)")
+        mesures = self.plan.mesures.loc[self.plan.mesures["axe"] == axe, "mesure"]
+        annexe = chapitre("annexe1")  # une fois pour l'axe, pas une fois par fiche
+        return Markdown("\n".join(
+            fiches.fiche_markdown(self.plan, m, self.statuts_mesures, self.statuts_livrables, annexe, self._index_fiches)
+            for m in mesures))
 
     # --- Annexes ------------------------------------------------------------------------------
 
@@ -270,6 +286,7 @@ class Contexte:
         couverture = couverture_recommandations(self.plan)
         par_reco = mesures_par_recommandation(self.plan)
         axe_de = dict(zip(self.plan.mesures["mesure"], self.plan.mesures["axe"]))
+        chapitres = {axe: chapitre(f"axe{axe}") for axe in set(axe_de.values())}  # pas un glob par lien
         blocs = []
         if couverture.mesures_liens_inconnus:
             inconnues = francais.liste(list(couverture.mesures_liens_inconnus))
@@ -277,16 +294,16 @@ class Contexte:
                 f"::: {{.avertissement}}\nLes liens entre les recommandations et {len(couverture.mesures_liens_inconnus)} "
                 f"mesures (n^os^ {texte(inconnues)}) ne figurent pas dans le texte source du rapport : "
                 "la liste des mesures qui répondent à chaque recommandation peut donc être incomplète.\n:::\n"))
-        for _, reco in self.plan.recommandations.iterrows():
-            n = int(reco["numero"])
+        for numero, texte_reco in zip(self.plan.recommandations["numero"], self.plan.recommandations["texte"]):
+            n = int(numero)
             mesures = par_reco.get(n, [])
-            liens = [f"[{texte(fiches.reference_mesure(m))}]({lien_chapitre(chapitre(f'axe{axe_de[m]}'), fiches.ancre_mesure(m))})"
+            liens = [f"[{texte(fiches.reference_mesure(m))}]({lien_chapitre(chapitres[axe_de[m]], fiches.ancre_mesure(m))})"
                      for m in mesures]
             reponse = (", ".join(liens) if liens
                        else texte("Aucune mesure dont le lien avec cette recommandation est connu."))
             blocs.append(
                 f"## Recommandation n° {n} {{#{fiches.ancre_recommandation(n)} .unlisted .unnumbered}}\n\n"
-                f"{texte_riche(reco['texte'], blocs=True)}\n\n"
+                f"{texte_riche(texte_reco, blocs=True)}\n\n"
                 f"::: {{.mesures-liees}}\n{texte('Mesure(s) qui y répondent :') + ' ' if liens else ''}{reponse}\n:::\n"
             )
         return Markdown("\n".join(blocs))

@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -64,10 +65,59 @@ class Plan:
 
     def mesure(self, identifiant: str) -> pd.Series:
         """La ligne de ``mesures.csv`` d'une mesure ; KeyError explicite sinon."""
-        lignes = self.mesures[self.mesures["mesure"] == identifiant]
-        if lignes.empty:
+        rang = self._rangs.get(identifiant)
+        if rang is None:
             raise KeyError(f"Mesure inconnue : « {identifiant} » (voir data/mesures.csv)")
-        return lignes.iloc[0]
+        return self.mesures.iloc[rang]
+
+    def organisations_de(self, mesure: str, role: str) -> list[str]:
+        """Porteurs (``role="porteur"``) ou collaborateurs d'une mesure, dans l'ordre imprimé."""
+        return list(self._organisations.get((mesure, role), ()))
+
+    def recommandations_de(self, mesure: str) -> list[int]:
+        """Numéros des recommandations liées à la mesure, en ordre croissant."""
+        return list(self._recommandations.get(mesure, ()))
+
+    def budget_commun(self, identifiant: str) -> tuple[int, list[str]]:
+        """Montant d'une enveloppe partagée et ses mesures, dans l'ordre du rapport ; KeyError sinon."""
+        return self._montants_communs[identifiant], list(self._partageurs.get(identifiant, ()))
+
+    # Index calculés au premier usage : une fiche ou une ligne d'export lit ses lignes au lieu de
+    # filtrer les tables entières, ce qui rendait le rapport quadratique en nombre de mesures.
+    # (cached_property écrit dans __dict__ : compatible avec frozen=True ; tables jamais modifiées.)
+
+    @cached_property
+    def _rangs(self) -> dict[str, int]:
+        rangs: dict[str, int] = {}
+        for rang, m in enumerate(self.mesures["mesure"]):
+            rangs.setdefault(m, rang)  # la première ligne, comme un filtre suivi de iloc[0]
+        return rangs
+
+    @cached_property
+    def _organisations(self) -> dict[tuple[str, str], list[str]]:
+        orgs = self.mesures_organisations.sort_values("ordre", kind="stable")
+        groupes: dict[tuple[str, str], list[str]] = {}
+        for m, role, o in zip(orgs["mesure"], orgs["role"], orgs["organisation"]):
+            groupes.setdefault((m, role), []).append(o)
+        return groupes
+
+    @cached_property
+    def _recommandations(self) -> dict[str, list[int]]:
+        groupes: dict[str, list[int]] = {}
+        for m, n in zip(self.mesures_recommandations["mesure"], self.mesures_recommandations["recommandation"]):
+            groupes.setdefault(m, []).append(int(n))
+        return {m: sorted(ns) for m, ns in groupes.items()}
+
+    @cached_property
+    def _montants_communs(self) -> dict[str, int]:
+        return {b: int(v) for b, v in zip(self.budgets_communs["budget_commun"], self.budgets_communs["montant"])}
+
+    @cached_property
+    def _partageurs(self) -> dict[str, list[str]]:
+        groupes: dict[str, list[str]] = {}
+        for m, b in zip(self.mesures["mesure"], self.mesures["budget_commun"]):
+            groupes.setdefault(b, []).append(m)
+        return groupes
 
 
 def _texte(v: object) -> str:

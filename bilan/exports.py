@@ -24,9 +24,8 @@ def _budget(plan: Plan, m: pd.Series) -> str:
         return str(int(m["budget"]))
     if m["budget_type"] == "autofinance":
         return "Autofinancé"
-    commun = plan.budgets_communs.set_index("budget_commun").loc[m["budget_commun"], "montant"]
-    partageurs = plan.mesures.loc[plan.mesures["budget_commun"] == m["budget_commun"], "mesure"]
-    return f"{int(commun)} (partagé : mesures {', '.join(partageurs)})"
+    montant, partageurs = plan.budget_commun(m["budget_commun"])
+    return f"{montant} (partagé : mesures {', '.join(partageurs)})"
 
 
 def _recommandations(plan: Plan, m: pd.Series) -> str:
@@ -34,24 +33,21 @@ def _recommandations(plan: Plan, m: pd.Series) -> str:
         return "Initiative gouvernementale"
     if m["liens_recommandations"] == "inconnus":
         return "Inconnues"
-    liens = plan.mesures_recommandations[plan.mesures_recommandations["mesure"] == m["mesure"]]
-    return ";".join(str(n) for n in sorted(liens["recommandation"]))
+    return ";".join(str(n) for n in plan.recommandations_de(m["mesure"]))
 
 
 def table_mesures(plan: Plan, statuts: pd.DataFrame) -> pd.DataFrame:
     """mesure, axe, titre, statut, porteurs, collaborateurs, budget, recommandations (statut à la date)."""
-    orgs = plan.mesures_organisations.sort_values("ordre")
     statut = dict(zip(statuts["mesure"], statuts["statut"]))
     lignes = []
     for _, m in plan.mesures.iterrows():
-        o = orgs[orgs["mesure"] == m["mesure"]]
         lignes.append({
             "mesure": m["mesure"],
             "axe": int(m["axe"]),
             "titre": m["titre"],
             "statut": statut[m["mesure"]],
-            "porteurs": " ; ".join(o.loc[o["role"] == "porteur", "organisation"]),
-            "collaborateurs": " ; ".join(o.loc[o["role"] == "collaborateur", "organisation"]),
+            "porteurs": " ; ".join(plan.organisations_de(m["mesure"], "porteur")),
+            "collaborateurs": " ; ".join(plan.organisations_de(m["mesure"], "collaborateur")),
             "budget": _budget(plan, m),
             "recommandations": _recommandations(plan, m),
         })

@@ -14,6 +14,8 @@ par ``bilan.markdown`` (échappement et typographie).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from bilan import francais
@@ -96,8 +98,7 @@ def phrase_recommandations(plan: Plan, mesure: pd.Series, chapitre_annexe: str =
         return "Initiative gouvernementale"
     if etat == "inconnus":
         return "Recommandations visées : inconnues (le texte source du rapport ne les précise pas)"
-    liens = plan.mesures_recommandations[plan.mesures_recommandations["mesure"] == mesure["mesure"]]
-    numeros = sorted(int(n) for n in liens["recommandation"])
+    numeros = plan.recommandations_de(mesure["mesure"])
     cibles = [f"[{n}]({lien_chapitre(chapitre_annexe, ancre_recommandation(n))})" if chapitre_annexe else str(n)
               for n in numeros]
     if len(numeros) == 1:
@@ -111,11 +112,37 @@ def texte_budget(plan: Plan, mesure: pd.Series) -> str:
         return "Autofinancé"
     if mesure["budget_type"] == "montant":
         return francais.montant(int(mesure["budget"]))
-    commun = plan.budgets_communs.set_index("budget_commun").loc[mesure["budget_commun"]]
-    partageurs = plan.mesures[plan.mesures["budget_commun"] == mesure["budget_commun"]]["mesure"].tolist()
+    montant, partageurs = plan.budget_commun(mesure["budget_commun"])
     return (
-        f"{francais.montant(int(commun['montant']))} partagés pour les mesures "
+        f"{francais.montant(montant)} partagés pour les mesures "
         f"n^os^{francais.NBSP}{francais.liste(partageurs)}"
+    )
+
+
+@dataclass(frozen=True)
+class IndexFiches:
+    """Statuts à la date regroupés par mesure, et noms des organisations, calculés une fois :
+    chaque fiche y lit ses lignes au lieu de filtrer les tables entières (coût quadratique
+    en nombre de mesures quand on produit toutes les fiches)."""
+
+    etats: dict[str, tuple[str, str]]  # mesure -> (statut, catégorie)
+    livrables: dict[str, list[tuple[str, str, str]]]  # mesure -> [(livrable, statut, catégorie)] par ordre
+    noms: dict[str, str]
+    plusieurs: dict[str, bool]
+
+
+def indexer(plan: Plan, statuts_mesures: pd.DataFrame, statuts_livrables: pd.DataFrame) -> IndexFiches:
+    """L'index des fiches pour des tables de statuts calculées à une date."""
+    etats = dict(zip(statuts_mesures["mesure"], zip(statuts_mesures["statut"], statuts_mesures["categorie"])))
+    livrables: dict[str, list[tuple[int, str, str, str]]] = {}
+    t = statuts_livrables
+    for m, o, l, s, c in zip(t["mesure"], t["ordre"], t["livrable"], t["statut"], t["categorie"]):
+        livrables.setdefault(m, []).append((o, l, s, c))
+    return IndexFiches(
+        etats=etats,
+        livrables={m: [ligne[1:] for ligne in sorted(ls, key=lambda x: x[0])] for m, ls in livrables.items()},
+        noms=dict(zip(plan.organisations["organisation"], plan.organisations["nom"])),
+        plusieurs=dict(zip(plan.organisations["organisation"], plan.organisations["plusieurs"])),
     )
 
 
@@ -125,14 +152,20 @@ def fiche_markdown(
     statuts_mesures: pd.DataFrame,
     statuts_livrables: pd.DataFrame,
     chapitre_annexe: str = "",
+    index: IndexFiches | None = None,
 ) -> str:
-    """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence."""
+    """La fiche Markdown d'une mesure, statuts pris dans les tables calculées à la date de référence.
+
+    ``index`` : celui de ces tables (``indexer``), pour ne pas le recalculer à chaque fiche.
+    """
+    if index is None:
+        index = indexer(plan, statuts_mesures, statuts_livrables)
     mesure = plan.mesure(identifiant)
-    etat = statuts_mesures.set_index("mesure").loc[identifiant]
+    statut_mesure, categorie_mesure = index.etats[identifiant]
     note = mesure["note"]
-    statut = statut_de_titre(etat["statut"]) + ("\\*" if note else "")
+    statut = statut_de_titre(statut_mesure) + ("\\*" if note else "")
     lignes = [
-        f"## [{nom_mesure(identifiant)}]{{.majuscules}} – {etiquette_statut(statut, etat['categorie'])} "
+        f"## [{nom_mesure(identifiant)}]{{.majuscules}} – {etiquette_statut(statut, categorie_mesure)} "
         f"{{#{ancre_mesure(identifiant)} .mesure}}",
         "",
         "::: {.recommandations}",
@@ -142,14 +175,12 @@ def fiche_markdown(
         f"**{texte_riche(mesure['titre'])}**",
         "",
     ]
-    orgs = plan.mesures_organisations[plan.mesures_organisations["mesure"] == identifiant].sort_values("ordre")
-    noms = dict(zip(plan.organisations["organisation"], plan.organisations["nom"]))
-    plusieurs = dict(zip(plan.organisations["organisation"], plan.organisations["plusieurs"]))
-    libelles_porteurs = orgs.loc[orgs["role"] == "porteur", "organisation"].tolist()
-    libelles_collab = orgs.loc[orgs["role"] == "collaborateur", "organisation"].tolist()
+    noms, plusieurs = index.noms, index.plusieurs
+    libelles_porteurs = plan.organisations_de(identifiant, "porteur")
+    libelles_collab = plan.organisations_de(identifiant, "collaborateur")
     porteurs = [_organisation(o, noms) for o in libelles_porteurs]
     collab = [_organisation(o, noms) for o in libelles_collab]
-    livrables = statuts_livrables[statuts_livrables["mesure"] == identifiant].sort_values("ordre")
+    livrables = index.livrables.get(identifiant, [])
     lignes += [
         "::: {.entetes-majuscules}",
         f"| {_entete('Porteur', libelles_porteurs, plusieurs)} | {_entete('Collaborateur', libelles_collab, plusieurs)} | Budget attribué |",
@@ -159,11 +190,11 @@ def fiche_markdown(
         f"| {'Livrables' if len(livrables) > 1 else 'Livrable'} | Statut |",
         "|:---|:---|",
     ]
-    if livrables.empty:
+    if not livrables:
         lignes.append(f"| {SANS_OBJET} | {SANS_OBJET} |")
-    for _, liv in livrables.iterrows():
-        statut_liv = "Statut inconnu" if liv["categorie"] == CATEGORIE_INCONNUE else texte(liv["statut"])
-        lignes.append(f"| {texte_riche(liv['livrable'])} | {etiquette_statut(statut_liv, liv['categorie'])} |")
+    for libelle, statut_livrable, categorie in livrables:
+        statut_liv = "Statut inconnu" if categorie == CATEGORIE_INCONNUE else texte(statut_livrable)
+        lignes.append(f"| {texte_riche(libelle)} | {etiquette_statut(statut_liv, categorie)} |")
     lignes += [":::", ""]
     if note:
         lignes += ["::: {.note-mesure}", f"\\* {texte_riche(note)}", ":::", ""]

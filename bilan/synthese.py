@@ -149,6 +149,7 @@ def mesures_par_recommandation(plan: Plan) -> dict[int, list[str]]:
     """Pour chaque recommandation, les mesures (dans l'ordre du rapport) dont le lien est connu."""
     rang = dict(zip(plan.mesures["mesure"], plan.mesures["ordre"]))
     resultat: dict[int, list[str]] = {int(n): [] for n in plan.recommandations["numero"]}
-    for _, lien in plan.mesures_recommandations.iterrows():
-        resultat.setdefault(int(lien["recommandation"]), []).append(lien["mesure"])
+    liens = plan.mesures_recommandations
+    for mesure, numero in zip(liens["mesure"], liens["recommandation"]):
+        resultat.setdefault(int(numero), []).append(mesure)
     return {n: sorted(ms, key=rang.__getitem__) for n, ms in resultat.items()}
