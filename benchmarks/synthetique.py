@@ -30,7 +30,7 @@ from bilan.config import DONNEES, NOTEBOOKS, PARAMETRES  # noqa: E402
 
 #: Fichiers de data/ repris tels quels : vocabulaire, organisations, axes et comité ne
 #: dépendent pas du nombre de mesures.
-COPIES = ("axes.yml", "statuts.csv", "organisations.csv", "comite_2020.csv")
+COPIES = ("axes.yml", "statuts.csv", "organisations.csv", "comite_2020.csv", "plan.yml")
 
 #: Part des mesures de chaque axe dans le plan réel (2, 7, 13, 5, 7 et 4 mesures sur 38).
 PARTS_AXES = (2, 7, 13, 5, 7, 4)
@@ -251,7 +251,7 @@ def generer(dossier: Path, mesures: int, graine: int = 0, recommandations: int |
     précédente est datée du 1er septembre 2022, pour une comparaison calculée) et
     ``notebooks/`` (chapitres hors axes repris tels quels ; un notebook par axe dont les fiches
     viennent d'un seul appel ``ctx.fiches(n)``). L'appelant y copie le reste (``bilan/``,
-    ``styles/``, ``_quarto.yml``, ``index.qmd``) pour une construction complète.
+    ``styles/``, ``_quarto.yml``) pour une construction complète.
     ``recommandations`` : 58 pour 38 mesures par défaut, comme le plan réel. Renvoie ``dossier``.
     """
     if mesures < len(PARTS_AXES):
@@ -310,7 +310,7 @@ def generer(dossier: Path, mesures: int, graine: int = 0, recommandations: int |
         etat_liens[m] = str(etat)
         if etat == "connus":
             numeros = sorted(rng.sample(range(1, nb_recos + 1), min(nb_recos, _tirer(rng, {1: 5, 2: 3, 3: 1, 4: 1}))))
-            liens_recos += [{"mesure": m, "recommandation": n} for n in numeros]
+            liens_recos += [{"mesure": m, "recommandation": n, "source": source} for n in numeros]
 
     # Livrables (1 à 6, environ 3) et statuts datés : les livrables avancent de 2022 à 2024 ;
     # le statut de la mesure suit celui de ses livrables.
