@@ -127,6 +127,19 @@ def chapitre(nom: str, blocs: Sequence[Bloc], premier: bool) -> tuple[str, Chapi
     return "\n\n".join(avant), Chapitre(nom, titre.group("texte"), ident, "\n\n".join(reste) + "\n")
 
 
+def ajouter_notes(livre: Livre, notes: Mapping[str, str]) -> Livre:
+    """Le livre avec une note (Markdown) juste après le titre de certains chapitres (``{nom: note}``) :
+    notes de relecture d'une version de travail (``bilan.relecture``)."""
+    chapitres = []
+    for chap in livre.chapitres:
+        note = notes.get(chap.nom)
+        if note:
+            titre, _, reste = chap.markdown.partition("\n")
+            chap = Chapitre(chap.nom, chap.titre, chap.ident, f"{titre}\n\n{typographie(note)}\n\n{reste.lstrip()}")
+        chapitres.append(chap)
+    return Livre(livre.accueil, tuple(chapitres))
+
+
 def assembler(notebooks: Sequence[Mapping[str, Any]], noms: Sequence[str], variables: Mapping[str, Any]) -> Livre:
     """Le livre à partir des notebooks exécutés (dictionnaires nbformat) et de leurs noms."""
     accueil = ""

@@ -32,6 +32,7 @@ exemples :
   python -m bilan construire params/2024.yml
   python -m bilan construire params/2024.yml --moteur integre
   python -m bilan --debug construire params/2024.yml
+  python -m bilan relecture params/2026.yml
   python -m bilan nouvelle-edition 2026 --date 2026-03-31
   python -m bilan collecte preparer params/2026.yml
   python -m bilan collecte importer params/2026.yml retours/*.xlsx
@@ -90,6 +91,10 @@ def analyseur() -> argparse.ArgumentParser:
                    help="réexécuter tous les notebooks, sans reprendre les sorties du cache")
     c.add_argument("--travailleurs", type=int, metavar="N",
                    help="nombre de notebooks exécutés en parallèle (défaut : un par cœur)")
+    r = sous.add_parser("relecture", help="lister le récit à revoir pour une édition ; marquer des chapitres révisés")
+    r.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2026.yml")
+    r.add_argument("--marquer", metavar="NOTEBOOK", type=Path, nargs="+",
+                   help="noter que le récit de ces notebooks est révisé pour l'édition (métadonnée bilan.revise_pour)")
     n = sous.add_parser("nouvelle-edition", help="écrire params/AAAA.yml (brouillon) d'après l'édition la plus récente")
     n.add_argument("annee", metavar="ANNEE", type=int, help="année de la nouvelle édition, ex. 2026")
     n.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
@@ -178,6 +183,27 @@ def _nouvelle_edition(annee: int, date: dt.date, dossier: Path) -> int:
     return construction.OK
 
 
+def _relecture(fichier_params: str, a_marquer: list[Path]) -> int:
+    from bilan.config import NOTEBOOKS, chemin_projet
+    from bilan.parametres import lire_parametres
+    from bilan.relecture import chapitres_a_revoir, marquer
+
+    params = lire_parametres(fichier_params)
+    for chemin in a_marquer:
+        chemin = chemin_projet(chemin)
+        if not chemin.exists() or chemin.suffix != ".ipynb":
+            print(f"Notebook introuvable : {chemin}", file=sys.stderr)
+            return construction.ENTREES_INVALIDES
+        marquer(chemin, params.edition)
+        print(f"{chemin.name} : récit marqué révisé pour l'édition {params.edition}.")
+    a_revoir = chapitres_a_revoir(construction.notebooks(NOTEBOOKS), params.edition)
+    if not a_revoir:
+        print(f"Tout le récit est révisé pour l'édition {params.edition}.")
+    for chapitre in a_revoir:
+        print(chapitre.decrire(params.edition))
+    return construction.OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exécute la commande ; une erreur inattendue donne une ligne claire et le code 70 (trace avec --debug)."""
     args = analyseur().parse_args(argv)
@@ -213,6 +239,8 @@ def commande(args: argparse.Namespace) -> int:
     if args.commande == "construire":
         return construction.construire(args.parametres, rendre=not args.sans_rendu, moteur=args.moteur,
                                        force=args.force, travailleurs=args.travailleurs)
+    if args.commande == "relecture":
+        return _relecture(args.parametres, args.marquer or [])
     if args.commande == "nouvelle-edition":
         return _nouvelle_edition(args.annee, args.date, args.dossier)
     if args.commande == "collecte":

@@ -38,8 +38,8 @@ from pathlib import Path
 
 import yaml
 
-from bilan import integre, rendu
-from bilan.assemblage import AssemblageImpossible, assembler_dossier, ecrire_livre
+from bilan import francais, integre, rendu
+from bilan.assemblage import AssemblageImpossible, ajouter_notes, assembler_dossier, ecrire_livre
 from bilan.calendrier import verifier_dates
 from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
 from bilan.contexte import Contexte
@@ -47,6 +47,7 @@ from bilan.donnees import charger_plan, verifier
 from bilan.execution import EchecNotebook, Execution, executer
 from bilan.exports import ecrire_exports, provenance
 from bilan.parametres import Parametres, ParametresInvalides, lire_parametres
+from bilan.relecture import chapitres_a_revoir, note_de_relecture
 from bilan.validation import ERREUR
 
 # Codes de sortie (documentés dans le README et dans --help).
@@ -69,9 +70,12 @@ def notebooks(dossier: Path = NOTEBOOKS) -> list[Path]:
     return sorted(Path(dossier).glob("[0-9][0-9]_*.ipynb"))
 
 
-def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, donnees: Path = DONNEES) -> int:
-    """Valide les paramètres (dates comprises dans la vie du plan) puis les données de ``donnees`` ;
-    affiche tous les constats ; 0 si aucune erreur."""
+def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, donnees: Path = DONNEES,
+            source: Path = NOTEBOOKS) -> int:
+    """Valide les paramètres (dates comprises dans la vie du plan) puis les données de ``donnees``,
+    et relève le récit à revoir pour l'édition (``bilan.relecture``) ; affiche tous les constats ;
+    0 si aucune erreur. Une version finale dont un chapitre n'est pas révisé pour l'édition est
+    refusée ; une version de travail se construit et le dit."""
     code = OK
     try:
         params = lire_parametres(fichier_params)
@@ -98,7 +102,40 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, 
         if inconnus or inconnus_liv:
             dire(f"Avertissement – au {params.date_reference.isoformat()}, statut inconnu pour {len(inconnus)} mesure(s)"
                  f" ({', '.join(inconnus)}) et {inconnus_liv} livrable(s) : aucun événement daté au plus tard ce jour.")
+        dernier = statut_le_plus_recent(ctx.plan)
+        if dernier is not None and dernier < params.date_reference:
+            dire(f"Avertissement – aucun statut n'est daté après le {dernier.isoformat()} : les statuts au "
+                 f"{params.date_reference.isoformat()} sont ceux de cette date (ajouter les statuts de l'édition "
+                 "avec « python -m bilan collecte », voir le README).")
+        code = max(code, _verifier_recit(params, source, dire))
     return code
+
+
+def statut_le_plus_recent(plan) -> dt.date | None:
+    """La date du dernier événement de statut (mesures et livrables), ou None s'il n'y en a pas."""
+    dates = list(plan.statuts_mesures["date"]) + list(plan.statuts_livrables["date"])
+    return max(dates) if dates else None
+
+
+def _verifier_recit(params: Parametres, source: Path, dire: Callable[[str], None]) -> int:
+    """Le récit saisi des chapitres non révisés pour l'édition : avertissement pour une version
+    de travail, erreur pour une version finale (bilan.relecture)."""
+    a_revoir = chapitres_a_revoir(notebooks(source), params.edition)
+    if not a_revoir:
+        return OK
+    niveau = "Avertissement" if params.brouillon else "ERREUR"
+    dire(f"{niveau} – récit à revoir pour l'édition {params.edition} dans {len(a_revoir)} chapitre(s) "
+         "(métadonnée bilan.revise_pour des notebooks) :")
+    for chapitre in a_revoir:
+        dire("  " + chapitre.decrire(params.edition).replace("\n", "\n  "))
+    if params.brouillon:
+        fichier = params.fichier.relative_to(RACINE) if params.fichier.is_relative_to(RACINE) else params.fichier
+        dire("  Version de travail : une note de relecture ouvre chacun de ces chapitres. Une fois le récit revu : "
+             f"python -m bilan relecture {fichier} --marquer NOTEBOOK")
+        return OK
+    dire("  Version finale refusée : revoir ces chapitres, puis les marquer révisés "
+         "(python -m bilan relecture PARAMS --marquer NOTEBOOK), ou remettre « etat: brouillon ».")
+    return ENTREES_INVALIDES
 
 
 # --- Verrou, dossiers de travail, publication -------------------------------------------------
@@ -147,8 +184,17 @@ def _dossier_de_travail(racine: Path, edition: str) -> Path:
     return dossier
 
 
+#: Dossiers d'une construction publiée que la construction suivante garde : les classeurs de la
+#: collecte des statuts et les fichiers de relecture (bilan.collecte) ne sont pas reconstruits.
+GARDES = ("collecte",)
+
+
 def _publier(dossier: Path, cible: Path) -> None:
-    """Remplace ``cible`` par ``dossier`` : deux renommages sur le même disque, l'ancien supprimé après."""
+    """Remplace ``cible`` par ``dossier`` : deux renommages sur le même disque, l'ancien supprimé
+    après. Les dossiers de ``GARDES`` de la construction précédente passent dans la nouvelle."""
+    for garde in GARDES:
+        if (cible / garde).is_dir() and not (dossier / garde).exists():
+            shutil.copytree(cible / garde, dossier / garde, symlinks=True)
     ancien = None
     if cible.exists():
         ancien = cible.with_name(f".ancien-{cible.name}-{int(time.time())}")
@@ -200,7 +246,8 @@ def _environnement(**valeurs: str) -> Iterator[None]:
 
 
 def metadonnees(params: Parametres, ctx: Contexte) -> integre.Metadonnees:
-    """Titre, sous-titre, auteur, mois de dépôt : ce que les deux moteurs affichent autour du livre."""
+    """Titre, sous-titre, auteur, mois de dépôt, bandeau d'une version de travail : ce que les
+    deux moteurs affichent autour du livre."""
     p = params
     return integre.Metadonnees(
         titre=str(p["plan"]["titre"]),
@@ -208,7 +255,28 @@ def metadonnees(params: Parametres, ctx: Contexte) -> integre.Metadonnees:
         auteur=str(p["editeur"]["ministere"]),
         mois_depot=params.mois_depot,
         langue="fr-CA",
+        brouillon=bandeau_brouillon() if params.brouillon else None,
     )
+
+
+def bandeau_brouillon() -> str:
+    """« VERSION DE TRAVAIL – construite le 29 novembre 2026 – commit 1a2b3c4 » : sur chaque page
+    d'une version de travail. La date est celle de ``SOURCE_DATE_EPOCH`` s'il est donné (deux
+    constructions du même commit donnent alors les mêmes fichiers), sinon le jour de la construction."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    jour = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else dt.date.today()
+    git = _commit_court()
+    return f"VERSION DE TRAVAIL – construite le {francais.date_longue(jour)} – {git}"
+
+
+def _commit_court() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
+        sale = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=RACINE,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        return f"commit {sha}" + (" (avec modifications non versionnées)" if sale else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "hors d'un dépôt git"
 
 
 # --- Construction ---------------------------------------------------------------------------------
@@ -233,7 +301,7 @@ def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: 
     ``donnees`` : dossier des données (data/ par défaut), lu aussi par les noyaux des notebooks
     (variable d'environnement BILAN_DONNEES, voir bilan.config).
     """
-    if valider(fichier_params, dire=dire, donnees=donnees) != OK:
+    if valider(fichier_params, dire=dire, donnees=donnees, source=source) != OK:
         dire("Construction arrêtée : entrées invalides.")
         return ENTREES_INVALIDES
     params = lire_parametres(fichier_params)
@@ -275,6 +343,9 @@ def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[
             return ECHEC_NOTEBOOK
 
         livre = assembler_dossier(publie / "notebooks", ctx.variables, [s.stem for s in sources])
+        if params.brouillon:
+            notes = {c.nom: note_de_relecture(c, params.edition) for c in chapitres_a_revoir(sources, params.edition)}
+            livre = ajouter_notes(livre, notes)
         dossier_livre = travail / "livre"
         ecrire_livre(livre, dossier_livre, publie / "notebooks" / "figures")
         chapitres = [c.nom for c in livre.chapitres]
@@ -326,7 +397,7 @@ def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[
             dire(f"Notebooks et exports publiés dans {cible} (rendu non demandé).")
         else:
             moteur_dit = f"Quarto {version}" if choisi == "quarto" else "moteur intégré"
-            dire(f"Rapport publié dans {cible / 'rapport'} (HTML et PDF, {moteur_dit}).")
+            dire(f"Rapport publié dans {cible / 'rapport'} (HTML, PDF et Word, {moteur_dit}).")
         return code
     except AssemblageImpossible as err:
         echec = _garder_echec(dossier, racine, params.edition)

@@ -21,9 +21,11 @@ from bilan import fiches, francais
 from bilan.config import DONNEES, NOTEBOOKS
 from bilan.markdown import attribut, lien_chapitre, tableau, tableau_groupe, texte, texte_riche
 from bilan.donnees import Plan, charger_plan
-from bilan.parametres import Parametres, lire_parametres
+from bilan.parametres import Parametres, est_a_preciser, lire_parametres
 from bilan.synthese import (
+    Changements,
     Comparaison,
+    changements,
     comparaison_precedente,
     couverture_recommandations,
     mesures_par_recommandation,
@@ -92,6 +94,13 @@ class Contexte:
 
     # --- Pages liminaires ------------------------------------------------------------------
 
+    @staticmethod
+    def _param(valeur: object, riche: bool = False) -> str:
+        """Une valeur des paramètres en Markdown ; « À PRÉCISER : … » (brouillon) mis en évidence."""
+        if est_a_preciser(valeur):
+            return f"[{texte(valeur)}]{{.a-preciser}}"
+        return texte_riche(valeur) if riche else texte(valeur)
+
     def couverture(self) -> Markdown:
         """Couverture du PDF (page 1). En HTML, le bloc de titre de Quarto ou du moteur intégré
         porte les mêmes informations : styles/rapport.css n'y affiche pas la couverture.
@@ -99,7 +108,7 @@ class Contexte:
         (Pas de bloc conditionnel ``.content-hidden`` ici : Quarto le remplace par un nœud à lui
         avant les filtres de l'utilisateur, et styles/typst-classes.lua ne verrait plus le bloc.)"""
         p = self.params
-        depot = f"Déposé à l'Assemblée nationale en {self.variables['depot']}"
+        depot = texte("Déposé à l'Assemblée nationale en") + " " + self.variables["depot"]
         return Markdown("\n".join([
             "::: {.couverture}",
             f"[{texte(p['plan']['titre'])}]{{.titre-plan .majuscules}}",
@@ -108,7 +117,7 @@ class Contexte:
             "",
             f"[{texte(p['rapport']['titre'])}]{{.titre-rapport .majuscules}}",
             "",
-            f"[{texte(depot)}]{{.depot}}",
+            f"[{depot}]{{.depot}}",
             ":::",
         ]))
 
@@ -116,12 +125,13 @@ class Contexte:
         """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML)."""
         p = self.params
         e = p["editeur"]
-        adresse = "\n".join(f"| {texte_riche(ligne)}" for ligne in e["adresse"])
+        v = self._param
+        adresse = "\n".join(f"| {v(ligne, riche=True)}" for ligne in e["adresse"])
         courriel = str(e["courriel"])
-        lien_courriel = f"<{courriel}>" if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", courriel) else texte(courriel)
+        lien_courriel = f"<{courriel}>" if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", courriel) else v(courriel)
         return Markdown("\n".join([
             "::: {.colophon}",
-            texte_riche(e["producteur"]),
+            v(e["producteur"], riche=True),
             "",
             texte("Pour plus de renseignements :"),
             "",
@@ -129,33 +139,35 @@ class Contexte:
             "",
             lien_courriel,
             "",
-            f"| {texte('Téléphone : ' + str(e['telephone']))}",
-            f"| {texte('Sans frais : ' + str(e['sans_frais']))}",
-            f"| {texte('Télécopieur : ' + str(e['telecopieur']))}",
+            f"| {texte('Téléphone :')} {v(e['telephone'])}",
+            f"| {texte('Sans frais :')} {v(e['sans_frais'])}",
+            f"| {texte('Télécopieur :')} {v(e['telecopieur'])}",
             "",
             texte("Citation suggérée :"),
             "",
-            texte_riche(p["citation"]),
+            v(p["citation"], riche=True),
             "",
-            f"ISBN {texte(p['isbn']['imprime'])} (version imprimée)",
+            f"ISBN {v(p['isbn']['imprime'])} (version imprimée)",
             "",
-            f"ISBN {texte(p['isbn']['pdf'])} (PDF)",
+            f"ISBN {v(p['isbn']['pdf'])} (PDF)",
             "",
-            f"Dépôt légal – {texte(p['depot_legal']['annee'])}",
+            f"Dépôt légal – {v(p['depot_legal']['annee'])}",
             "",
-            texte(p["depot_legal"]["bibliotheque"]),
+            v(p["depot_legal"]["bibliotheque"]),
             "",
-            texte(p["code_publication"]),
+            v(p["code_publication"]),
             "",
-            texte_riche(p["droits"]),
+            v(p["droits"], riche=True),
             "",
-            texte(p["copyright"]),
+            v(p["copyright"]),
             ":::",
         ]))
 
     def signature(self) -> Markdown:
         s = self.params["signataire"]
-        lignes = [texte(s["mention"]), "", f"**{texte(s['nom'])}**", ""] + [f"| {texte(f)}" for f in s["fonctions"]]
+        v = self._param
+        fonctions = s["fonctions"] if isinstance(s["fonctions"], list) else [s["fonctions"]]
+        lignes = [v(s["mention"]), "", f"**{v(s['nom'])}**", ""] + [f"| {v(f)}" for f in fonctions]
         return Markdown("::: {.signature}\n" + "\n".join(lignes) + "\n:::")
 
     # --- Bilan de mise en œuvre --------------------------------------------------------------
@@ -252,6 +264,46 @@ class Contexte:
         alt = francais.typographie(f"Barres empilées du statut des mesures pour chacun des six axes. {details}.", markdown=False)
         return Markdown(self._figure(fig, "statut-axes", legende, alt))
 
+    @cached_property
+    def changements(self) -> Changements:
+        return changements(self.plan, self.date, self.params.edition_precedente, self.params.date_precedente)
+
+    def tableau_changements(self) -> Markdown:
+        """Ce qui a changé depuis l'édition précédente : mesures et livrables dont le statut a
+        bougé (avant → après), leurs nombres, et les mesures qui n'ont pas bougé ; ou, quand les
+        statuts de l'édition précédente ne sont pas connus mesure par mesure, pourquoi pas."""
+        ch = self.changements
+        ed = texte(ch.edition_precedente)
+        if not ch.calculable:
+            phrase = (f"Comparaison mesure par mesure impossible avec l'édition {ch.edition_precedente} : {ch.raison}. "
+                      "Le tableau de progression compare les totaux.")
+            return Markdown(f"::: {{.changements}}\n{texte(phrase)}\n:::\n")
+        avant = francais.date_longue(ch.date_precedente, markdown=True)
+        apres = francais.date_longue(self.date, markdown=True)
+        parties = [
+            "::: {.changements}",
+            f"Entre le {avant} (édition {ed}) et le {apres}, "
+            f"{francais.nombre(len(ch.mesures))} mesure(s) sur {francais.nombre(ch.nombre_mesures)} et "
+            f"{francais.nombre(len(ch.livrables))} livrable(s) sur {francais.nombre(ch.nombre_livrables)} ont changé de statut.",
+            "",
+        ]
+        if len(ch.mesures):
+            lignes = [[texte(fiches.reference_mesure(r.mesure)), texte(r.avant), texte(r.apres)] for r in ch.mesures.itertuples()]
+            parties.append("::: {.tableau-long}\n" + tableau(
+                ["Mesure", f"Statut au {avant}", f"Statut au {apres}"], lignes, ["g", "g", "g"],
+                f"Mesures dont le statut a changé depuis l'édition {ed}", "tbl-changements-mesures") + ":::\n")
+        if len(ch.livrables):
+            lignes = [[texte(fiches.reference_mesure(r.mesure)), texte_riche(r.livrable), texte(r.avant), texte(r.apres)]
+                      for r in ch.livrables.itertuples()]
+            parties.append("::: {.tableau-long}\n" + tableau(
+                ["Mesure", "Livrable", f"Statut au {avant}", f"Statut au {apres}"], lignes, ["g", "g", "g", "g"],
+                f"Livrables dont le statut a changé depuis l'édition {ed}", "tbl-changements-livrables") + ":::\n")
+        if ch.mesures_inchangees:
+            parties.append(f"Mesures dont le statut n'a pas changé ({francais.nombre(len(ch.mesures_inchangees))}) : "
+                           f"n^os^ {texte(francais.liste(list(ch.mesures_inchangees)))}.")
+        parties.append(":::")
+        return Markdown(francais.typographie("\n".join(parties)) + "\n")
+
     # --- Chapitres des axes -----------------------------------------------------------------
 
     def entete_axe(self, axe: int) -> Markdown:
@@ -321,7 +373,7 @@ class Contexte:
         orgs = self.plan.organisations
         listes = orgs[orgs["source"] == "liste des acronymes"]
         lignes = [[texte(r.nom), texte(r.organisation)] for r in listes.itertuples()]
-        resultat = tableau(["Nom", "Acronyme"], lignes, ["g", "g"])
+        resultat = "::: {.tableau-long}\n" + tableau(["Nom", "Acronyme"], lignes, ["g", "g"]) + ":::\n"
         autres = orgs[(orgs["type"] == "sigle") & ~orgs["source"].str.startswith("liste des acronymes")]
         if len(autres):
             lignes2 = [[texte(r.organisation), texte(r.nom) if r.nom else "Non développé dans le rapport"] for r in autres.itertuples()]

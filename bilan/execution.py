@@ -225,7 +225,9 @@ def _cellule_source(executee: Path, index: int) -> int:
 
 def normaliser(chemin: Path, source: Path, projet: Path) -> None:
     """Retire d'un notebook exécuté ce qui change d'une exécution à l'autre sans rien dire du
-    contenu : horodatages et durées de papermill et de nbclient, chemins du dossier temporaire.
+    contenu : horodatages et durées de papermill et de nbclient, chemins du dossier temporaire,
+    identifiant aléatoire de la cellule de paramètres injectée, compteurs d'exécution d'un noyau
+    partagé.
     La date de la construction est dans ``provenance.yml``, et là seulement."""
     nb = nbformat.read(chemin, as_version=4)
     pm = nb.metadata.get("papermill", {})
@@ -237,13 +239,27 @@ def normaliser(chemin: Path, source: Path, projet: Path) -> None:
         pm["output_path"] = f"notebooks/{source.name}"
     if "parameters" in pm and "parametres" in pm["parameters"]:
         pm["parameters"]["parametres"] = _relatif(pm["parameters"]["parametres"], projet)
+    # Un noyau sert à plusieurs notebooks : ses compteurs d'exécution continuent d'un notebook à
+    # l'autre, selon le travailleur qui l'a pris. Ils sont renumérotés 1, 2, … dans chaque
+    # notebook, comme s'il avait eu son propre noyau.
+    compteur = 0
     for cellule in nb.cells:
+        if cellule.cell_type == "code" and cellule.get("execution_count") is not None:
+            compteur += 1
+            cellule.execution_count = compteur
+            for sortie in cellule.get("outputs", []):
+                if "execution_count" in sortie:
+                    sortie["execution_count"] = compteur
+    for cellule in nb.cells:
+        # État d'exécution par cellule (papermill, nbclient) : horodatages, et rien que le
+        # notebook réussi ne dise déjà ; une cellule sans étiquette reçoit « tags: [] » de
+        # papermill. Retirés, pour qu'une cellule reprise du cache soit celle d'une exécution.
         cellule.metadata.pop("execution", None)
-        etat = cellule.metadata.get("papermill")
-        if isinstance(etat, dict):
-            for cle in ("start_time", "end_time", "duration"):
-                etat.pop(cle, None)
+        cellule.metadata.pop("papermill", None)
+        if cellule.metadata.get("tags") == []:
+            del cellule.metadata["tags"]
         if "injected-parameters" in cellule.metadata.get("tags", []):
+            cellule.id = "parametres-injectes"  # papermill lui donne un identifiant aléatoire
             cellule.source = re.sub(r'parametres = "([^"]*)"',
                                     lambda m: f'parametres = "{_relatif(m.group(1), projet)}"', cellule.source)
     nbformat.write(nb, chemin)

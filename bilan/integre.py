@@ -2,7 +2,8 @@
 
 Quarto reste le moteur de référence là où la commande ``quarto`` existe (``bilan.rendu``).
 Ailleurs (une machine qui n'atteint que l'index des paquets Python), la construction rend le
-rapport avec les deux moteurs que Quarto emploie lui-même, installés avec le projet :
+rapport (HTML, PDF, et Word pour les relectures) avec les deux moteurs que Quarto emploie
+lui-même, installés avec le projet :
 Pandoc (``pypandoc-binary``) et Typst (paquet ``typst``). Il reçoit exactement ce que reçoit
 Quarto :
 
@@ -231,13 +232,34 @@ def rendre_html(livre: Path, chapitres: Sequence[str], meta: Metadonnees, sortie
     return sortie
 
 
+def rendre_docx(livre: Path, chapitres: Sequence[str], meta: Metadonnees, sortie: Path) -> Path:
+    """Le livre → ``sortie`` (Word), pour les relectures avec commentaires : même contenu que le
+    PDF (couverture et notices comprises), table des matières, titres en styles Word."""
+    source = livre / "_livre-pdf.md"
+    source.write_text(document_unique(livre, chapitres), encoding="utf-8")
+    fichier_meta = _ecrire_meta(livre, "_metadonnees-docx.yml", {
+        **meta.pandoc(), **({"date": f"{meta.libelle_depot} : {meta.depot}"} if meta.depot else {})})
+    commande = [
+        pandoc(), str(source), "-f", "markdown", "-t", "docx", "--toc", "--toc-depth=1",
+        "--lua-filter", str(STYLES / FILTRE_INTEGRE),
+        *(a for f in FILTRES_COMMUNS for a in ("--lua-filter", str(STYLES / f))),
+        "--metadata-file", str(fichier_meta),
+        "-o", str(sortie),
+    ]
+    _executer(commande, livre, "Word")
+    return sortie
+
+
 def rendre(livre: Path, chapitres: Sequence[str], meta: Metadonnees, sortie: Path,
-           formats: Sequence[str] = ("html", "pdf")) -> list[Path]:
-    """Rend le livre dans ``sortie`` : pages HTML et ``rapport.pdf`` (à côté, lié depuis l'accueil)."""
+           formats: Sequence[str] = ("html", "pdf", "docx")) -> list[Path]:
+    """Rend le livre dans ``sortie`` : pages HTML, ``rapport.pdf`` (lié depuis l'accueil) et
+    ``rapport.docx`` (version Word pour les relectures)."""
     produits: list[Path] = []
     if "html" in formats:
         produits.append(rendre_html(livre, chapitres, meta, sortie))
     sortie.mkdir(parents=True, exist_ok=True)
     if "pdf" in formats:
         produits.append(rendre_pdf(livre, chapitres, meta, sortie / f"{NOM_PDF}.pdf"))
+    if "docx" in formats:
+        produits.append(rendre_docx(livre, chapitres, meta, sortie / f"{NOM_PDF}.docx"))
     return produits

@@ -22,6 +22,7 @@ Aucun travail à l'importation : les fichiers ne sont lus et Quarto n'est cherch
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -66,6 +67,8 @@ Vérifier ensuite avec « quarto --version », puis relancer : python -m bilan c
 """
 
 _CLES_EDITION = ("titre", "sous_titre", "auteur")
+#: Bandeau HTML d'une version de travail, inséré en tête de chaque page par Quarto.
+FICHIER_BANDEAU = "_bandeau-brouillon.html"
 _COULEUR_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -100,7 +103,12 @@ def ecrire_config_edition(dossier: Path, meta: Mapping[str, Any]) -> None:
     if meta.get("titre_accueil"):
         profil["bilan-titre-accueil"] = str(meta["titre_accueil"])
     if meta.get("brouillon"):
+        # PDF : le partiel styles/typst-show.typ lit bilan-brouillon ; HTML : un bandeau en tête
+        # de chaque page (include-before-body, fichier écrit à côté du profil).
         profil["bilan-brouillon"] = str(meta["brouillon"])
+        Path(dossier, FICHIER_BANDEAU).write_text(
+            f'<div class="bandeau-brouillon" role="note">{html.escape(str(meta["brouillon"]))}</div>\n', encoding="utf-8")
+        profil["format"] = {"html": {"include-before-body": [FICHIER_BANDEAU]}}
     entete = (
         "# Profil Quarto de l'édition, écrit par bilan.rendu.ecrire_config_edition() ;\n"
         f"# activé par « quarto render --profile {PROFIL_EDITION} ». Ne pas modifier à la main.\n"

@@ -153,3 +153,49 @@ def mesures_par_recommandation(plan: Plan) -> dict[int, list[str]]:
     for mesure, numero in zip(liens["mesure"], liens["recommandation"]):
         resultat.setdefault(int(numero), []).append(mesure)
     return {n: sorted(ms, key=rang.__getitem__) for n, ms in resultat.items()}
+
+
+@dataclass(frozen=True)
+class Changements:
+    """Ce qui a changé entre l'édition précédente et celle-ci, mesure par mesure.
+
+    ``calculable`` est faux quand l'édition précédente n'a pas de statuts datés pour chaque
+    mesure (2022 : seuls ses totaux publiés sont connus) ; ``raison`` le dit alors.
+    """
+
+    edition_precedente: str
+    date_precedente: dt.date | None
+    calculable: bool
+    raison: str
+    mesures: pd.DataFrame  # mesures dont le statut a changé : mesure, ordre, axe, avant, apres
+    livrables: pd.DataFrame  # livrables dont le statut a changé : mesure, ordre, livrable, avant, apres
+    mesures_inchangees: tuple[str, ...]
+    nombre_mesures: int
+    nombre_livrables: int
+
+
+def changements(plan: Plan, date: dt.date, edition_precedente: str, date_precedente: dt.date | None) -> Changements:
+    """Statuts à ``date_precedente`` et à ``date`` comparés, mesure par mesure et livrable par livrable."""
+    vide_m = pd.DataFrame(columns=["mesure", "ordre", "axe", "avant", "apres"])
+    vide_l = pd.DataFrame(columns=["mesure", "ordre", "livrable", "avant", "apres"])
+    if date_precedente is None:
+        return Changements(edition_precedente, None, False,
+                           f"les statuts de l'édition {edition_precedente} ne sont connus que par ses totaux publiés, "
+                           "pas mesure par mesure (date de référence inconnue)", vide_m, vide_l, (),
+                           len(plan.mesures), len(plan.livrables))
+    avant_m, apres_m = statuts_mesures(plan, date_precedente), statuts_mesures(plan, date)
+    if (avant_m["categorie"] == CATEGORIE_INCONNUE).any():
+        return Changements(edition_precedente, date_precedente, False,
+                           f"des mesures n'ont pas de statut daté au {francais.date_longue(date_precedente)}",
+                           vide_m, vide_l, (), len(plan.mesures), len(plan.livrables))
+    m = avant_m[["mesure", "ordre", "axe", "statut"]].rename(columns={"statut": "avant"}).merge(
+        apres_m[["mesure", "statut"]].rename(columns={"statut": "apres"}), on="mesure")
+    avant_l, apres_l = statuts_livrables(plan, date_precedente), statuts_livrables(plan, date)
+    l = avant_l[["mesure", "ordre", "livrable", "statut"]].rename(columns={"statut": "avant"}).merge(
+        apres_l[["mesure", "ordre", "statut"]].rename(columns={"statut": "apres"}), on=["mesure", "ordre"])
+    changees = m[m["avant"] != m["apres"]].reset_index(drop=True)
+    return Changements(
+        edition_precedente, date_precedente, True, "",
+        changees, l[l["avant"] != l["apres"]].reset_index(drop=True),
+        tuple(m.loc[m["avant"] == m["apres"], "mesure"]), len(m), len(l),
+    )

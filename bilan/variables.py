@@ -13,6 +13,7 @@ import pandas as pd
 
 from bilan import francais
 from bilan.donnees import Plan
+from bilan.markdown import texte
 from bilan.parametres import Parametres
 from bilan.synthese import Comparaison, budget_total
 
@@ -45,7 +46,9 @@ def variables(
     resultat: dict[str, Any] = {
         "edition": params.edition,
         "date_reference": francais.date_longue(params.date_reference, markdown=True),
-        "depot": francais.mois_annee(params.mois_depot),
+        # Mois de dépôt encore inconnu (brouillon) : dit tel quel et mis en évidence, jamais deviné.
+        "depot": (francais.mois_annee(params.mois_depot) if params.mois_depot is not None
+                  else f"[{texte(params['mois_depot'])}]{{.a-preciser}}"),
         "mesures": mesures,
         "livrables": livrables,
         "budget": {"total": francais.montant(budget_total(plan))},

@@ -46,7 +46,7 @@ Seules les classes listées ci-dessous sont touchées : les Div de Quarto (.cell
 local BLOCS = {
   "couverture", "colophon", "signature", "recommandations", "note-mesure", "slogan",
   "avertissement", "mesures-liees", "ajout", "source-tableau", "entetes-majuscules",
-  "relecture", "changements",
+  "relecture", "changements", "tableau-long",
 }
 local SPANS = { "titre-plan", "sous-titre-plan", "titre-rapport", "depot", "a-preciser" }
 -- Blocs qui occupent leur propre page quand ils sont au premier niveau (bilan-pages).

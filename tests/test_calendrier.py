@@ -17,6 +17,9 @@ def _params(tmp_path: Path, date: str, precedente: str = "null") -> Path:
     texte = PARAMS_2024.read_text(encoding="utf-8")
     texte = texte.replace("date_reference: 2024-09-01 ", f"date_reference: {date} ", 1)
     texte = texte.replace("  date_reference: null", f"  date_reference: {precedente}", 1)
+    # Une autre édition que 2024 : en version de travail, son récit (révisé pour 2024) est
+    # signalé sans arrêter la validation (bilan.relecture) ; seules les dates sont en jeu ici.
+    texte = texte.replace("etat: final", "etat: brouillon", 1)
     chemin = tmp_path / "2030.yml"
     chemin.write_text(texte, encoding="utf-8")
     return chemin

@@ -164,6 +164,7 @@ def test_echec_d_un_notebook_nomme_la_cellule_et_laisse_la_construction_preceden
     shutil.copy(NOTEBOOKS / "02_introduction.ipynb", source / "01_introduction.ipynb")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["bilan"] = {"revise_pour": "2024"}  # récit révisé pour l'édition construite (bilan.relecture)
     parametres = nbformat.v4.new_code_cell('parametres: str = "params/2024.yml"')
     parametres.metadata["tags"] = ["parameters"]
     nb.cells = [parametres, nbformat.v4.new_markdown_cell("# Chapitre"), nbformat.v4.new_code_cell("total = 1 / 0")]
