@@ -1,9 +1,10 @@
 """Exports en données ouvertes et fichier de provenance d'une construction.
 
-``donnees/`` reçoit une table par fichier CSV (UTF-8) et leur dictionnaire (``dictionnaire.csv``).
+``donnees/`` reçoit une table par fichier CSV (UTF-8), leur dictionnaire (``dictionnaire.csv``)
+et un classeur accessible qui reprend les mêmes tables (``donnees.xlsx``, ``bilan.classeur``).
 Une seule définition, ``EXPORTS``, dit pour chaque fichier ses colonnes, leur type, leur unité,
-le sens d'une cellule vide et leur source dans ``data/`` : l'écrivain CSV et le dictionnaire la
-lisent tous deux, et ne peuvent donc pas se contredire.
+le sens d'une cellule vide et leur source dans ``data/`` : l'écrivain CSV, le classeur et le
+dictionnaire la lisent tous trois, et ne peuvent donc pas se contredire.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -27,6 +28,9 @@ from bilan import francais
 from bilan.config import DONNEES, RACINE
 from bilan.donnees import FICHIERS, Plan
 from bilan.synthese import CATEGORIE_INCONNUE, STATUT_INCONNU, budget_total, categories, repartition
+
+if TYPE_CHECKING:
+    from bilan.parametres import Parametres
 
 PAQUETS = ("pandas", "pandera", "papermill", "matplotlib", "babel", "nbformat", "nbclient", "ipykernel", "pyyaml",
            "openpyxl", "bilan")
@@ -417,11 +421,21 @@ def ecrire_csv(chemin: Path, export: Export, lignes: Sequence[Ligne]) -> Path:
     return chemin
 
 
-def ecrire_exports(dossier: Path, plan: Plan, statuts_mesures: pd.DataFrame, statuts_livrables: pd.DataFrame) -> list[Path]:
-    """Écrit les CSV et leur dictionnaire ; renvoie les chemins écrits."""
+NOM_CLASSEUR = "donnees.xlsx"
+
+
+def ecrire_exports(dossier: Path, plan: Plan, statuts_mesures: pd.DataFrame, statuts_livrables: pd.DataFrame,
+                   *, parametres: Parametres | None = None) -> list[Path]:
+    """Écrit les CSV et leur dictionnaire, puis, avec les paramètres de l'édition (couverture),
+    le classeur ``donnees.xlsx`` ; renvoie les chemins écrits."""
     dossier.mkdir(parents=True, exist_ok=True)
-    return [ecrire_csv(dossier / export.fichier, export, lignes)
-            for export, lignes in tables(plan, statuts_mesures, statuts_livrables)]
+    contenus = tables(plan, statuts_mesures, statuts_livrables)
+    chemins = [ecrire_csv(dossier / export.fichier, export, lignes) for export, lignes in contenus]
+    if parametres is not None:
+        from bilan.classeur import ecrire_classeur
+
+        chemins.append(ecrire_classeur(dossier / NOM_CLASSEUR, contenus, notes(plan), parametres))
+    return chemins
 
 
 def _commit() -> dict[str, Any]:
