@@ -21,7 +21,7 @@ import yaml
 from bilan import construire as construction
 from bilan.config import NOTEBOOKS, RACINE
 from bilan.donnees import charger_plan
-from bilan.exports import EXPORTS, LIVRABLES, MESURES
+from bilan.exports import EXPORTS, LIVRABLES, MESURES, NOM_CLASSEUR
 from bilan.fiches import statut_en_capitales, texte_budget
 from conftest import PARAMS_2024
 
@@ -116,9 +116,9 @@ def test_exports_livrables(construction_2024):
 
 
 def test_exports_publies(construction_2024):
-    """Les CSV et leur dictionnaire : rien d'autre dans donnees/."""
+    """Les CSV, leur dictionnaire et le classeur : rien d'autre dans donnees/."""
     donnees = construction_2024["dossier"] / "donnees"
-    assert sorted(p.name for p in donnees.iterdir()) == sorted(e.fichier for e in EXPORTS)
+    assert sorted(p.name for p in donnees.iterdir()) == sorted([e.fichier for e in EXPORTS] + [NOM_CLASSEUR])
 
 
 def test_variables_et_provenance(construction_2024):
