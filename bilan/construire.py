@@ -323,7 +323,7 @@ def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[
     publie.mkdir()
     travail.mkdir()
     try:
-        ecrire_exports(publie / "donnees", ctx.plan, ctx.statuts_mesures, ctx.statuts_livrables)
+        ecrire_exports(publie / "donnees", ctx.plan, ctx.statuts_mesures, ctx.statuts_livrables, parametres=params)
         (publie / "_variables.yml").write_text(
             "# Valeurs calculées pour {{< var … >}} ; produit par python -m bilan construire\n"
             + yaml.safe_dump(ctx.variables, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -21,6 +21,7 @@ import yaml
 from bilan import construire as construction
 from bilan.config import NOTEBOOKS, RACINE
 from bilan.donnees import charger_plan
+from bilan.exports import EXPORTS, LIVRABLES, MESURES, NOM_CLASSEUR
 from bilan.fiches import statut_en_capitales, texte_budget
 from conftest import PARAMS_2024
 
@@ -93,7 +94,7 @@ def test_figures_vectorielles(construction_2024):
 def test_exports_mesures(construction_2024):
     with (construction_2024["dossier"] / "donnees" / "mesures.csv").open(encoding="utf-8") as f:
         lignes = list(csv.DictReader(f))
-    assert list(lignes[0]) == ["mesure", "axe", "titre", "statut", "porteurs", "collaborateurs", "budget", "recommandations"]
+    assert list(lignes[0]) == MESURES.noms
     assert len(lignes) == 38
     par_id = {l["mesure"]: l for l in lignes}
     assert par_id["1"]["statut"] == "En cours" and par_id["1"]["budget"] == "1953200"
@@ -101,16 +102,23 @@ def test_exports_mesures(construction_2024):
     assert par_id["26"]["recommandations"] == "Initiative gouvernementale"
     assert par_id["11"]["recommandations"] == "Inconnues"
     assert par_id["3"]["porteurs"] == "MSP ; SCF"
-    assert par_id["3"]["budget"].startswith("2903063 (partagé")
+    assert (par_id["3"]["budget"], par_id["3"]["budget_commun"], par_id["3"]["budget_commun_montant"]) == ("", "communication", "2903063")
+    assert par_id["9"]["budget_type"] == "autofinance" and par_id["9"]["budget"] == ""
     assert sum(l["statut"] in ("Réalisée", "Réalisée (en partie)") for l in lignes) == 22
 
 
 def test_exports_livrables(construction_2024):
     with (construction_2024["dossier"] / "donnees" / "livrables.csv").open(encoding="utf-8") as f:
         lignes = list(csv.DictReader(f))
-    assert list(lignes[0]) == ["mesure", "ordre", "livrable", "statut"]
+    assert list(lignes[0]) == LIVRABLES.noms
     assert len(lignes) == 94
     assert sum(l["statut"] in ("Réalisé", "Réalisé (récurrent)") for l in lignes) == 55
+
+
+def test_exports_publies(construction_2024):
+    """Les CSV, leur dictionnaire et le classeur : rien d'autre dans donnees/."""
+    donnees = construction_2024["dossier"] / "donnees"
+    assert sorted(p.name for p in donnees.iterdir()) == sorted([e.fichier for e in EXPORTS] + [NOM_CLASSEUR])
 
 
 def test_variables_et_provenance(construction_2024):
