@@ -282,3 +282,39 @@ def test_html_titres_en_casse_normale(construction_rendue):
         for titre in _soupe(page).find_all(["h1", "h2", "th"]):
             mots = [m for m in re.findall(r"[^\W\d_]{5,}", titre.get_text(" ")) if m.isupper()]
             assert not mots, f"{page.name} : « {titre.get_text(' ', strip=True)} »"
+
+
+def _balises(lecteur: PdfReader) -> list[dict]:
+    """Les éléments de structure du PDF balisé, dans l'ordre du document."""
+    elements: list[dict] = []
+
+    def parcourir(noeud) -> None:
+        noeud = noeud.get_object()
+        if isinstance(noeud, list):
+            for x in noeud:
+                parcourir(x)
+            return
+        if not isinstance(noeud, dict) or "/S" not in noeud:
+            return
+        elements.append(noeud)
+        enfants = noeud.get("/K")
+        for x in (enfants if isinstance(enfants, list) else [enfants] if enfants is not None else []):
+            if isinstance(x, IndirectObject) or isinstance(x, dict):
+                parcourir(x)
+
+    parcourir(lecteur.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return elements
+
+
+def test_pdf_structure_balisee(construction_rendue):
+    """Titres de chapitre balisés H1 (la table des matières comprise, et aucun titre vide), table
+    des matières balisée TOC, figures avec texte de remplacement, tableaux avec en-têtes."""
+    lecteur = _lecteur(_pdf(construction_rendue))
+    balises = _balises(lecteur)
+    noms = [str(b["/S"]) for b in balises]
+    # message, table des matières, introduction, bilan, six axes, conclusion, deux annexes, acronymes
+    assert noms.count("/H1") == 14
+    assert "/TOC" in noms and noms.count("/TOCI") >= 12
+    figures = [b for b in balises if str(b["/S"]) == "/Figure"]
+    assert len(figures) == 3 and all(str(f.get("/Alt", "")).strip() for f in figures)
+    assert noms.count("/Table") >= 80 and noms.count("/TH") >= noms.count("/Table")
