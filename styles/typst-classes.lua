@@ -26,7 +26,9 @@ des Div et des Span ; ce filtre les remplace par des appels aux fonctions de sty
                                           qui n'est pas .liminaire : la table suit la
                                           couverture, les notices et le message du ministre
                                           (ordre du rapport publié)
-  [texte](04_axe1_recherche.md#mesure-1) → lien interne #mesure-1 (un seul document)
+
+Les liens vers un autre chapitre (« 04_axe1_recherche.md#mesure-1 ») deviennent des liens
+internes du PDF : Quarto les résout lui-même, le moteur intégré par styles/moteur-integre.lua.
 
 Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonnée
 bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
@@ -122,17 +124,6 @@ local function Span(el)
   return nil
 end
 
--- Un lien vers « chapitre.md#ancre » devient « #ancre » : le PDF est un seul document.
-local function Link(el)
-  if not sortie_typst() then return nil end
-  local ancre = el.target:match("^[%w_%-]+%.md#(.+)$")
-  if ancre then
-    el.target = "#" .. ancre
-    return el
-  end
-  return nil
-end
-
 local function classe_bloc(div)
   for _, c in ipairs(div.classes) do
     if EST_BLOC[c] then return c end
@@ -209,9 +200,9 @@ local function Pandoc(doc)
   return doc
 end
 
--- Rien hors de la sortie Typst. Les Span et les liens d'abord (ils peuvent se trouver dans un
--- titre ou dans un Div), puis le document.
+-- Rien hors de la sortie Typst. Les Span d'abord (ils peuvent se trouver dans un titre ou dans
+-- un Div), puis le document.
 return {
-  { Span = Span, Link = Link },
+  { Span = Span },
   { Pandoc = Pandoc },
 }

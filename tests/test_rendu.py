@@ -438,8 +438,9 @@ def test_fiche_lue_par_pandoc() -> None:
 
 
 def test_filtre_typst_traduit_les_classes() -> None:
-    filtre = str(STYLES / "typst-classes.lua")
-    typ = _convertir(RAPPORT, "typst", "--lua-filter", filtre)
+    """Les filtres tels que le moteur intégré les passe (Quarto fait lui-même ce que fait le premier)."""
+    typ = _convertir(RAPPORT, "typst", "--lua-filter", str(STYLES / integre.FILTRE_INTEGRE),
+                     "--lua-filter", str(STYLES / "typst-classes.lua"))
     assert '#bilan-statut("en_cours")[EN COURS]' in typ
     assert '#bilan-statut("a_faire")[À venir]' in typ
     for classe in ("signature", "slogan", "recommandations", "note-mesure"):
