@@ -46,10 +46,6 @@ def chapitre(motif: str) -> str:
     return trouves[0].stem if trouves else ""
 
 
-#: Ancien nom, gardé pour les notebooks et scripts qui l'appellent.
-tableau_markdown = tableau
-
-
 @dataclass
 class Contexte:
     """Une édition : paramètres, données validées et calculs à la date de référence."""
