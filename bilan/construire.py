@@ -255,18 +255,23 @@ def metadonnees(params: Parametres, ctx: Contexte) -> integre.Metadonnees:
         auteur=str(p["editeur"]["ministere"]),
         mois_depot=params.mois_depot,
         langue="fr-CA",
-        brouillon=bandeau_brouillon() if params.brouillon else None,
+        brouillon=bandeau_brouillon(params, ctx) if params.brouillon else None,
     )
 
 
-def bandeau_brouillon() -> str:
+def bandeau_brouillon(params: Parametres, ctx: Contexte) -> str:
     """« VERSION DE TRAVAIL – construite le 29 novembre 2026 – commit 1a2b3c4 » : sur chaque page
     d'une version de travail. La date est celle de ``SOURCE_DATE_EPOCH`` s'il est donné (deux
-    constructions du même commit donnent alors les mêmes fichiers), sinon le jour de la construction."""
+    constructions du même commit donnent alors les mêmes fichiers), sinon le jour de la
+    construction. Si aucun statut n'est daté après une date antérieure à la date de référence,
+    le bandeau le dit aussi : les statuts montrés sont ceux de cette date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     jour = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch.isdigit() else dt.date.today()
-    git = _commit_court()
-    return f"VERSION DE TRAVAIL – construite le {francais.date_longue(jour)} – {git}"
+    texte = f"VERSION DE TRAVAIL – construite le {francais.date_longue(jour)} – {_commit_court()}"
+    dernier = statut_le_plus_recent(ctx.plan)
+    if dernier is not None and dernier < params.date_reference:
+        texte += f" – aucun statut daté après le {francais.date_longue(dernier)}"
+    return texte
 
 
 def _commit_court() -> str:

@@ -68,6 +68,7 @@ def test_version_de_travail_sur_chaque_page(brouillon_2026):
     textes = _pdf(brouillon_2026["dossier"])
     assert all("VERSION DE TRAVAIL" in t for t in textes), [i + 1 for i, t in enumerate(textes) if "VERSION DE TRAVAIL" not in t]
     assert re.search(r"construite le \d+(er)? \w+ \d{4} – (commit [0-9a-f]{7}|hors d)", textes[0])
+    assert "aucun statut daté après le 1er septembre 2024" in " ".join(textes[0].split())
     for nom, soupe in _html(brouillon_2026["dossier"]).items():
         bandeau = soupe.find(class_="bandeau-brouillon")
         assert bandeau is not None and "VERSION DE TRAVAIL" in bandeau.get_text(), nom
