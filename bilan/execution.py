@@ -289,6 +289,9 @@ def _travailleur(execution: Execution, file: "queue.Queue[Path]", erreurs: list[
                     str(source), str(cible),
                     parameters={"parametres": str(execution.fichier_params)},
                     km=km, progress_bar=False, log_output=False,
+                    # Écrit une fois, à la fin ou à l'échec (la cellule fautive y est), et non deux
+                    # fois par cellule : un chapitre de 30 cellules s'exécutait 0,2 s plus lentement.
+                    request_save_on_cell_execute=False,
                 )
             except PapermillExecutionError as err:
                 cellule = _cellule_source(cible, err.cell_index) + 1
