@@ -41,7 +41,15 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
+# nbformat importe jsonschema, qui importe à son tour rfc3987_syntax s'il est installé (il l'est :
+# jupyter → jupyter-events → jsonschema[format-nongpl]). Ce module compile 38 grammaires lark à
+# l'import : 1,1 s à chaque commande (le quart d'une reconstruction après une retouche du récit),
+# pour le format « iri », que le schéma des notebooks n'emploie pas et que nbformat ne vérifie
+# pas (aucun vérificateur de formats). Le marquer absent (None dans sys.modules : l'import
+# échoue, ce que jsonschema prévoit) ne change donc rien ; sans effet s'il est déjà importé.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+import nbformat  # noqa: E402
 
 #: Bibliothèques dont la version change ce que les notebooks calculent ou dessinent.
 BIBLIOTHEQUES = ("pandas", "pandera", "numpy", "matplotlib", "babel", "pyyaml", "ipykernel", "papermill", "nbformat")
