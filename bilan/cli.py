@@ -31,6 +31,7 @@ exemples :
   python -m bilan valider params/2024.yml
   python -m bilan construire params/2024.yml
   python -m bilan construire params/2024.yml --moteur integre
+  python -m bilan apercu params/2024.yml --port 8000
   python -m bilan --debug construire params/2024.yml
   python -m bilan nouvelle-edition 2026 --date 2026-03-31
   python -m bilan collecte preparer params/2026.yml
@@ -90,6 +91,11 @@ def analyseur() -> argparse.ArgumentParser:
                    help="réexécuter tous les notebooks, sans reprendre les sorties du cache")
     c.add_argument("--travailleurs", type=int, metavar="N",
                    help="nombre de notebooks exécutés en parallèle (défaut : un par cœur)")
+    a = sous.add_parser("apercu", help="construire, servir le rapport sur http://127.0.0.1:PORT/ et le reconstruire "
+                                       "à chaque enregistrement (moteur intégré)")
+    a.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
+    a.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                   help="port local du serveur (défaut : 8000 ; 0 : un port libre) ; code 1 s'il est déjà pris")
     n = sous.add_parser("nouvelle-edition", help="écrire params/AAAA.yml (brouillon) d'après l'édition la plus récente")
     n.add_argument("annee", metavar="ANNEE", type=int, help="année de la nouvelle édition, ex. 2026")
     n.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
@@ -155,6 +161,12 @@ def _collecte(args: argparse.Namespace) -> int:
     return construction.OK
 
 
+def _port(texte: str) -> int:
+    if not texte.isdigit() or int(texte) > 65535:
+        raise argparse.ArgumentTypeError(f"port invalide « {texte} » (entier de 0 à 65535)")
+    return int(texte)
+
+
 def _date(texte: str) -> dt.date:
     try:
         return dt.date.fromisoformat(texte)
@@ -213,6 +225,10 @@ def commande(args: argparse.Namespace) -> int:
     if args.commande == "construire":
         return construction.construire(args.parametres, rendre=not args.sans_rendu, moteur=args.moteur,
                                        force=args.force, travailleurs=args.travailleurs)
+    if args.commande == "apercu":
+        from bilan.apercu import Apercu
+
+        return Apercu(args.parametres, port=args.port).lancer()
     if args.commande == "nouvelle-edition":
         return _nouvelle_edition(args.annee, args.date, args.dossier)
     if args.commande == "collecte":
