@@ -137,6 +137,27 @@ def test_rien_de_change_repris(atelier, noyaux):
     assert "Ministère de la Sécurité publique" in _texte(ecrit)
 
 
+def test_deux_notebooks_dans_un_noyau_gardent_leurs_sorties(tmp_path, cache_chaud, noyaux):
+    """Un travailleur exécute plusieurs notebooks dans un noyau, avec un seul client : aucune
+    sortie d'un notebook ne se retrouve dans un autre."""
+    (tmp_path / "notebooks").mkdir()
+    for nom in (NOTEBOOK, "13_acronymes.ipynb"):
+        shutil.copy2(NOTEBOOKS / nom, tmp_path / "notebooks" / nom)
+
+    _executer(tmp_path, "sortie")
+
+    assert noyaux == ["noyau"]
+
+    def sorties(nb: nbformat.NotebookNode) -> list[list[dict]]:
+        return [c.outputs for c in nb.cells if c.cell_type == "code"]
+
+    seul = nbformat.read(cache_chaud / "sortie" / NOTEBOOK, as_version=4)
+    assert sorties(nbformat.read(tmp_path / "sortie" / NOTEBOOK, as_version=4)) == sorties(seul)
+    acronymes = nbformat.read(tmp_path / "sortie" / "13_acronymes.ipynb", as_version=4)
+    assert [len(s) for s in sorties(acronymes)] == [0, 0, 0, 1]  # paramètres, injectés, contexte, liste
+    assert acronymes.cells[-1].outputs[0]["data"]["text/markdown"].startswith("| Nom | Acronyme |")
+
+
 # --- Clé du cache ---------------------------------------------------------------------------------
 
 
