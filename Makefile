@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help installer valider rapport notebooks apercu test banc nettoyer
+.PHONY: help installer valider rapport notebooks apercu test banc banc-grand nettoyer
 
 help: ## Afficher cette aide
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,8 +37,11 @@ apercu: installer ## Aperçu des rédacteurs sur http://127.0.0.1:8000/ (PORT=�
 test: installer ## Lancer tous les tests
 	$(PY) -m pytest
 
-banc: installer ## Mesurer temps et mémoire des étapes (benchmarks/mesurer.py --complet)
-	$(PY) benchmarks/mesurer.py --complet
+banc: installer ## Mesurer temps, mémoire et cibles de la construction (≈ 5 min ; benchmarks/mesurer.py)
+	$(PY) benchmarks/mesurer.py
+
+banc-grand: installer ## Le banc, plus un plan synthétique de 5 000 mesures (≈ 10 min)
+	$(PY) benchmarks/mesurer.py --grand
 
 nettoyer: ## Supprimer les constructions (_build/) ; les sources ne sont pas touchées
 	rm -rf _build
