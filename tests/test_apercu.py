@@ -130,6 +130,30 @@ def test_apercu_sert_puis_reconstruit_apres_une_retouche_du_recit(tmp_path):
         urllib.request.urlopen(f"http://127.0.0.1:{apercu.port}/", timeout=5)
 
 
+def test_code_du_paquet_modifie_reconstruit_dans_un_processus_neuf(tmp_path, monkeypatch):
+    """Après un changement dans bilan/, le code chargé par l'aperçu est périmé : la construction
+    se fait dans un processus neuf, et toutes les suivantes aussi."""
+    from bilan import apercu as module
+    from bilan.config import RACINE
+
+    def perime(*args, **kwargs):
+        raise AssertionError("construction faite avec le code chargé par l'aperçu")
+
+    monkeypatch.setattr(module.construction, "construire", perime)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy2(NOTEBOOKS / "02_introduction.ipynb", notebooks / "02_introduction.ipynb")
+    messages: list[str] = []
+    apercu = Apercu(PARAMS_2024, racine=tmp_path / "_build", source=notebooks, donnees=DONNEES, dire=messages.append)
+
+    assert apercu.construire([str(RACINE / "bilan" / "francais.py")]) == 0, "\n".join(messages)
+    assert apercu.code_modifie and apercu.etat == {"version": 1, "etat": "pret", "message": ""}
+    assert "processus neuf" in messages[0]
+    assert (apercu.dossier_rapport / "index.html").is_file()
+    assert apercu.construire([str(notebooks / "02_introduction.ipynb")]) == 0  # encore hors de ce processus
+    assert "02_introduction.ipynb" in messages[-1] and "réexécutés : aucun" in messages[-1]
+
+
 def test_apercu_signale_un_port_deja_pris(tmp_path):
     occupant = Apercu(PARAMS_2024, port=0, racine=tmp_path / "_build")
     occupant.ouvrir_serveur()
