@@ -40,7 +40,7 @@ test: installer ## Lancer tous les tests
 banc: installer ## Mesurer temps, mémoire et cibles de la construction (≈ 5 min ; benchmarks/mesurer.py)
 	$(PY) benchmarks/mesurer.py
 
-banc-grand: installer ## Le banc, plus un plan synthétique de 5 000 mesures (≈ 10 min)
+banc-grand: installer ## Le banc, plus un plan synthétique de 5 000 mesures (≈ 8 min)
 	$(PY) benchmarks/mesurer.py --grand
 
 nettoyer: ## Supprimer les constructions (_build/) ; les sources ne sont pas touchées

@@ -2,7 +2,7 @@
 
     make banc                                         # = .venv/bin/python benchmarks/mesurer.py
     .venv/bin/python benchmarks/mesurer.py --repetitions 5
-    .venv/bin/python benchmarks/mesurer.py --grand    # plus un plan de 5 000 mesures (≈ 5 min de plus)
+    .venv/bin/python benchmarks/mesurer.py --grand    # plus un plan de 5 000 mesures (≈ 3 min de plus)
     .venv/bin/python benchmarks/mesurer.py --repetitions 1 --tailles 100   # tour rapide
 
 Chaque construction tourne dans un processus neuf (benchmarks/sonde.py), sur une COPIE du
@@ -472,7 +472,7 @@ def main() -> int:
     p.add_argument("--repetitions", type=int, default=3, help="passes par mesure, on garde la médiane (défaut : 3)")
     p.add_argument("--tailles", type=int, nargs="+", default=list(TAILLES),
                    help="plans synthétiques, en nombre de mesures (défaut : 100 1000)")
-    p.add_argument("--grand", action="store_true", help=f"ajouter un plan de {GRANDE_TAILLE} mesures (une passe, ≈ 5 min)")
+    p.add_argument("--grand", action="store_true", help=f"ajouter un plan de {GRANDE_TAILLE} mesures (une passe, ≈ 3 min)")
     p.add_argument("--sans-echelle", action="store_true", help="ne pas construire de plans synthétiques")
     p.add_argument("--sortie", type=Path, default=RESULTATS, help=f"fichier JSON (défaut : {RESULTATS.relative_to(RACINE)})")
     args = p.parse_args()
