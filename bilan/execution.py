@@ -280,7 +280,7 @@ def _noyau_a_client_unique() -> Any:
 
     nbclient crée un client par notebook et attend qu'il soit prêt ; jupyter_client vide alors
     le canal iopub en attendant qu'il se taise 0,2 s : 0,2 s perdues par notebook (2,6 s pour
-    les 13 chapitres, le tiers de l'étape des notebooks), et un client laissé ouvert (nbclient ne
+    les 13 chapitres, 1,3 s de l'étape sur deux noyaux), et un client laissé ouvert (nbclient ne
     ferme pas celui d'un noyau qu'il n'a pas démarré). Ici le client est ouvert et attendu une
     fois ; les notebooks suivants le reçoivent prêt. nbclient ne lit que les réponses à ses
     propres requêtes (identifiant parent) : un message d'un notebook précédent ne peut pas se

@@ -238,8 +238,9 @@ def rendre(livre: Path, chapitres: Sequence[str], meta: Metadonnees, sortie: Pat
 
     HTML et PDF sont rendus en même temps, dans deux fils d'exécution : chacun attend surtout
     un programme (Pandoc ; Typst, qui relâche le verrou de l'interpréteur pendant la
-    compilation), si bien que sur deux cœurs le rendu dure autant que le plus long des deux et
-    non leur somme (édition 2024 : 0,8 s au lieu de 1,6 s ; 1 000 mesures : 13 s au lieu de 23 s).
+    compilation) : sur deux cœurs libres, le rendu dure autant que le plus long des deux et non
+    leur somme (mesuré sur une machine de deux cœurs déjà chargée : 1,30 s au lieu de 1,41 s
+    pour l'édition 2024, 18,4 s au lieu de 23,6 s pour 1 000 mesures).
     Le PDF est compilé dans le dossier du livre et rangé dans ``sortie`` une fois les pages HTML
     écrites (``rendre_html`` remplace le dossier). Une erreur de l'un ou l'autre est levée
     après la fin des deux ; celle du HTML d'abord, comme quand ils se suivaient.
