@@ -4,11 +4,12 @@
 
 PYTHON ?= python3
 EDITION ?= 2024
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help installer valider rapport notebooks test banc nettoyer
+.PHONY: help installer valider rapport notebooks apercu test banc banc-grand nettoyer
 
 help: ## Afficher cette aide
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,11 +31,17 @@ rapport: installer ## Construire l'édition (EDITION=2024) : notebooks, exports,
 notebooks: installer ## Construire sans le rendu Quarto (notebooks exécutés et exports seulement)
 	$(PY) -m bilan construire params/$(EDITION).yml --sans-rendu
 
+apercu: installer ## Aperçu des rédacteurs sur http://127.0.0.1:8000/ (PORT=…), reconstruit à chaque enregistrement
+	$(PY) -m bilan apercu params/$(EDITION).yml --port $(PORT)
+
 test: installer ## Lancer tous les tests
 	$(PY) -m pytest
 
-banc: installer ## Mesurer temps et mémoire des étapes (benchmarks/mesurer.py --complet)
-	$(PY) benchmarks/mesurer.py --complet
+banc: installer ## Mesurer temps, mémoire et cibles de la construction (≈ 5 min ; benchmarks/mesurer.py)
+	$(PY) benchmarks/mesurer.py
+
+banc-grand: installer ## Le banc, plus un plan synthétique de 5 000 mesures (≈ 8 min)
+	$(PY) benchmarks/mesurer.py --grand
 
 nettoyer: ## Supprimer les constructions (_build/) ; les sources ne sont pas touchées
 	rm -rf _build

@@ -31,6 +31,7 @@ exemples :
   python -m bilan valider params/2024.yml
   python -m bilan construire params/2024.yml
   python -m bilan construire params/2024.yml --moteur integre
+  python -m bilan apercu params/2024.yml --port 8000
   python -m bilan --debug construire params/2024.yml
   python -m bilan relecture params/2026.yml
   python -m bilan nouvelle-edition 2026 --date 2026-03-31
@@ -95,6 +96,11 @@ def analyseur() -> argparse.ArgumentParser:
     r.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2026.yml")
     r.add_argument("--marquer", metavar="NOTEBOOK", type=Path, nargs="+",
                    help="noter que le récit de ces notebooks est révisé pour l'édition (métadonnée bilan.revise_pour)")
+    a = sous.add_parser("apercu", help="construire, servir le rapport sur http://127.0.0.1:PORT/ et le reconstruire "
+                                       "à chaque enregistrement (moteur intégré)")
+    a.add_argument("parametres", metavar="PARAMS", help="fichier de paramètres, ex. params/2024.yml")
+    a.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                   help="port local du serveur (défaut : 8000 ; 0 : un port libre) ; code 1 s'il est déjà pris")
     n = sous.add_parser("nouvelle-edition", help="écrire params/AAAA.yml (brouillon) d'après l'édition la plus récente")
     n.add_argument("annee", metavar="ANNEE", type=int, help="année de la nouvelle édition, ex. 2026")
     n.add_argument("--date", required=True, type=_date, metavar="AAAA-MM-JJ",
@@ -158,6 +164,12 @@ def _collecte(args: argparse.Namespace) -> int:
     else:
         print("Fichiers de relecture des mises à jour : inchangés.")
     return construction.OK
+
+
+def _port(texte: str) -> int:
+    if not texte.isdigit() or int(texte) > 65535:
+        raise argparse.ArgumentTypeError(f"port invalide « {texte} » (entier de 0 à 65535)")
+    return int(texte)
 
 
 def _date(texte: str) -> dt.date:
@@ -241,6 +253,10 @@ def commande(args: argparse.Namespace) -> int:
                                        force=args.force, travailleurs=args.travailleurs)
     if args.commande == "relecture":
         return _relecture(args.parametres, args.marquer or [])
+    if args.commande == "apercu":
+        from bilan.apercu import Apercu
+
+        return Apercu(args.parametres, port=args.port).lancer()
     if args.commande == "nouvelle-edition":
         return _nouvelle_edition(args.annee, args.date, args.dossier)
     if args.commande == "collecte":

@@ -42,13 +42,12 @@ from bilan import francais, integre, rendu
 from bilan.assemblage import AssemblageImpossible, ajouter_notes, assembler_dossier, ecrire_livre
 from bilan.calendrier import verifier_dates
 from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
-from bilan.contexte import Contexte
-from bilan.donnees import charger_plan, verifier
+from bilan.contexte import Contexte, plan_valide
 from bilan.execution import EchecNotebook, Execution, executer
 from bilan.exports import ecrire_exports, provenance
 from bilan.parametres import Parametres, ParametresInvalides, lire_parametres
 from bilan.relecture import chapitres_a_revoir, note_de_relecture
-from bilan.validation import ERREUR
+from bilan.validation import ERREUR, DonneesInvalides
 
 # Codes de sortie (documentés dans le README et dans --help).
 OK = 0
@@ -87,7 +86,10 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, 
         dire(f"Paramètres invalides — {err}")
         code = ENTREES_INVALIDES
         params = None
-    _, constats = verifier(donnees)
+    try:  # données validées une seule fois par construction : le plan est gardé (plan_valide)
+        constats = list(plan_valide(donnees).avertissements)
+    except DonneesInvalides as err:
+        constats = err.constats
     erreurs = [c for c in constats if c.niveau == ERREUR]
     for c in constats:
         dire(str(c))
@@ -96,7 +98,7 @@ def valider(fichier_params: str | Path, dire: Callable[[str], None] = print, *, 
         return ENTREES_INVALIDES
     dire(f"Données : conformes ({len(constats)} avertissement(s), sans erreur).")
     if params is not None:
-        ctx = Contexte(params, charger_plan(donnees))
+        ctx = Contexte(params, plan_valide(donnees))
         inconnus = ctx.statuts_mesures[ctx.statuts_mesures["categorie"] == "inconnu"]["mesure"].tolist()
         inconnus_liv = int((ctx.statuts_livrables["categorie"] == "inconnu").sum())
         if inconnus or inconnus_liv:
@@ -322,7 +324,7 @@ def construire(fichier_params: str | Path, racine: Path = CONSTRUCTION, rendre: 
 
 def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[str], None], source: Path,
                 donnees: Path, moteur: str, force: bool, travailleurs: int | None, cache: bool) -> int:
-    ctx = Contexte(params, charger_plan(donnees))
+    ctx = Contexte(params, plan_valide(donnees))
     dossier = _dossier_de_travail(racine, params.edition)
     publie, travail = dossier / "publie", dossier / "travail"
     publie.mkdir()

@@ -8,8 +8,11 @@ tableau de leurs nombres.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +49,55 @@ def chapitre(motif: str) -> str:
     return trouves[0].stem if trouves else ""
 
 
+# --- Plan gardé en mémoire, un par processus ----------------------------------------------------
+#
+# Chaque notebook commence par ``Contexte.charger`` ; un noyau en exécute plusieurs à la suite
+# (bilan.execution), et la construction elle-même charge le plan pour valider, exporter et
+# rendre. Valider les données coûte bien plus que tout le reste d'un notebook (0,15 s pour le
+# plan réel, près de 1 s pour 1 000 mesures) : le plan validé est gardé pour le processus et
+# resservi tant que les fichiers du dossier n'ont pas changé.
+#
+# La clé est le CONTENU des fichiers (SHA-256 de chacun, avec son nom et le dossier), pas leur
+# date de modification : une date a la granularité du système de fichiers et une copie peut
+# la garder, alors que lire et hacher data/ coûte quelques millisecondes (5 000 mesures :
+# 11 Mo, une trentaine). Un fichier ajouté, retiré ou renommé change la clé (la validation
+# signale les fichiers inconnus). Seul le dernier plan est gardé.
+#
+# Chaque appel reçoit ses propres tables : des copies superficielles, qui partagent les données
+# jusqu'à la première écriture (copie à l'écriture de pandas 3). Un notebook qui modifierait une
+# table de ``ctx.plan`` ne change donc rien pour le notebook suivant du même noyau : les
+# notebooks restent indépendants de l'ordre d'exécution et du noyau qui les exécute.
+
+_plan_garde: tuple[tuple, Plan] | None = None
+_verrou_plan = threading.Lock()
+
+
+def empreinte_donnees(donnees: str | Path) -> tuple:
+    """Dossier et (nom, SHA-256) de chaque fichier : ce qui change quand les données changent."""
+    dossier = Path(donnees).resolve()
+    fichiers = sorted(p for p in dossier.iterdir() if p.is_file()) if dossier.is_dir() else []
+    return (str(dossier), tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in fichiers))
+
+
+def _copie_independante(plan: Plan) -> Plan:
+    """Même plan, tables copiées superficiellement (données partagées jusqu'à une écriture)."""
+    return dataclasses.replace(plan, **{
+        f.name: getattr(plan, f.name).copy(deep=False)
+        for f in dataclasses.fields(plan) if isinstance(getattr(plan, f.name), pd.DataFrame)})
+
+
+def plan_valide(donnees: str | Path = DONNEES) -> Plan:
+    """Le plan validé de ``donnees``, validé une fois par processus tant que ses fichiers ne
+    changent pas (voir plus haut) ; lève ``DonneesInvalides`` comme ``charger_plan``."""
+    global _plan_garde
+    cle = empreinte_donnees(donnees)
+    with _verrou_plan:
+        if _plan_garde is None or _plan_garde[0] != cle:
+            _plan_garde = None  # l'ancien plan libéré avant d'en valider un autre (un grand plan pèse)
+            _plan_garde = (cle, charger_plan(Path(donnees)))
+        return _copie_independante(_plan_garde[1])
+
+
 @dataclass
 class Contexte:
     """Une édition : paramètres, données validées et calculs à la date de référence."""
@@ -55,8 +107,11 @@ class Contexte:
 
     @classmethod
     def charger(cls, parametres: str | Path, donnees: str | Path = DONNEES) -> "Contexte":
-        """Lit et valide les paramètres et les données ; lève une erreur claire sinon."""
-        return cls(lire_parametres(parametres), charger_plan(Path(donnees)))
+        """Lit et valide les paramètres et les données ; lève une erreur claire sinon.
+
+        Le plan validé est gardé pour le processus (``plan_valide``) : les notebooks suivants
+        d'un même noyau ne revalident pas des données qui n'ont pas changé."""
+        return cls(lire_parametres(parametres), plan_valide(donnees))
 
     # --- Calculs -------------------------------------------------------------------------
 
