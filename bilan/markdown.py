@@ -98,10 +98,12 @@ def texte_riche(valeur: object, blocs: bool = False) -> str:
 def attribut(valeur: object) -> str:
     """Valeur d'attribut Pandoc entre guillemets (``fig-alt="…"``, ``title="…"``), sur une ligne.
 
-    Dans un attribut, seuls ``"`` et ``\\`` ont un sens ; le reste est littéral.
+    Dans un attribut, seuls ``"`` et ``\\`` ont un sens ; le reste est littéral. Une barre ``|``
+    est échappée elle aussi : dans une cellule de tableau (infobulle d'une organisation), Pandoc
+    découpe la ligne aux barres avant de lire les attributs, et ``\\|`` se lit ``|`` partout.
     """
     ligne = re.sub(r"\s+", " ", str(valeur)).strip()
-    return '"' + ligne.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + ligne.replace("\\", "\\\\").replace('"', '\\"').replace("|", "\\|") + '"'
 
 
 def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements: Sequence[str],
