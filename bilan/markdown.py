@@ -15,7 +15,9 @@ littéral (manuel de Pandoc, « Backslash escapes »).
 
 Deux transformations typographiques restent voulues sur ces textes, comme sur le texte
 narratif : les espaces de la ponctuation française (:func:`bilan.francais.typographie`) et
-l'apostrophe droite rendue typographique (’) par l'extension ``smart`` de Pandoc.
+l'apostrophe droite rendue typographique (’). Celle-ci est écrite ici, et non laissée à
+l'extension ``smart`` de Pandoc : ``smart`` prend deux apostrophes pour des guillemets simples
+(« 'simple' » devenait « ‘simple’ »).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bilan.francais import typographie
 
 # Ponctuation ASCII laissée telle quelle : sans effet en Markdown au fil du texte (les cas de
 # début de ligne sont traités à part), et nécessaire aux règles de typographie (: ; ! ? %).
-# L'apostrophe est laissée à l'extension smart (’), comme dans le texte narratif.
+# L'apostrophe droite devient ’ (_echapper_caracteres) : plus rien pour l'extension smart.
 _LIBRES = set(",;:?!%/()'")
 _PONCTUATION = {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 _A_ECHAPPER = _PONCTUATION - _LIBRES
@@ -42,6 +44,7 @@ _PUCE = re.compile(r"^(\s*)- (?=\S)")
 
 
 def _echapper_caracteres(texte: str, garder: set[str]) -> str:
+    texte = texte.replace("'", "’")
     return "".join(f"\\{c}" if c in _A_ECHAPPER and c not in garder else c for c in texte)
 
 
