@@ -52,10 +52,12 @@ def _echapper_ligne(ligne: str, garder: set[str], puces: bool) -> str:
     puce = ""
     if puces and (m := _PUCE.match(ligne)):
         puce, ligne = "- ", ligne[m.end():]
-    ligne = ligne.lstrip()  # quatre espaces en tête feraient un bloc de code
+    ligne = _echapper_caracteres(ligne.lstrip(), garder)  # quatre espaces en tête : bloc de code
+    # Débuts de ligne, sur le texte déjà échappé : la barre oblique ajoutée ne doit pas l'être à
+    # son tour (« 2) » donnait « 2\\) », imprimé « 2\) »). « 1. » est déjà « 1\. ».
     ligne = _DEBUT_LISTE.sub(r"\1\2\\\3", ligne)
     ligne = _DEBUT_DEUX_POINTS.sub(r"\1\\:", ligne)
-    return puce + _echapper_caracteres(ligne, garder)
+    return puce + ligne
 
 
 def echapper(texte: object) -> str:
