@@ -32,6 +32,11 @@ Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonné
 bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
 comprise, et ce titre n'existe qu'en HTML.
 
+Apostrophe typographique : l'écrivain Typst de Pandoc (3.9) écrit « ’ » comme « ' », que Typst
+reprend pour un guillemet « intelligent » ; en tête de mot, « ’x » devenait ainsi le guillemet
+ouvrant du français « “x » (un texte saisi « 'simple' » s'imprimait « “simple” »). Le filtre
+écrit chaque « ’ » en Typst brut, où il reste le caractère saisi.
+
 Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
 containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
 niveau du document : un titre de niveau 1 y commence une page ; couverture et colophon y ont
@@ -122,6 +127,24 @@ local function Span(el)
   return nil
 end
 
+-- « ’ » en Typst brut (voir l'en-tête) : « l’été » → Str « l », Typst « ’ », Str « été ».
+local APOSTROPHE = "\u{2019}"
+
+local function Str(el)
+  if not sortie_typst() or not el.text:find(APOSTROPHE, 1, true) then return nil end
+  local res = pandoc.Inlines({})
+  local debut = 1
+  while true do
+    local i, j = el.text:find(APOSTROPHE, debut, true)
+    if i == nil then break end
+    if i > debut then res:insert(pandoc.Str(el.text:sub(debut, i - 1))) end
+    res:insert(pandoc.RawInline("typst", APOSTROPHE))
+    debut = j + 1
+  end
+  if debut <= #el.text then res:insert(pandoc.Str(el.text:sub(debut))) end
+  return res
+end
+
 -- Un lien vers « chapitre.md#ancre » devient « #ancre » : le PDF est un seul document.
 local function Link(el)
   if not sortie_typst() then return nil end
@@ -209,9 +232,9 @@ local function Pandoc(doc)
   return doc
 end
 
--- Rien hors de la sortie Typst. Les Span et les liens d'abord (ils peuvent se trouver dans un
--- titre ou dans un Div), puis le document.
+-- Rien hors de la sortie Typst. Les Span, les liens et les apostrophes d'abord (ils peuvent se
+-- trouver dans un titre ou dans un Div), puis le document.
 return {
-  { Span = Span, Link = Link },
+  { Span = Span, Link = Link, Str = Str },
   { Pandoc = Pandoc },
 }
