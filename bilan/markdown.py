@@ -103,12 +103,14 @@ def texte_riche(valeur: object, blocs: bool = False) -> str:
 def attribut(valeur: object) -> str:
     """Valeur d'attribut Pandoc entre guillemets (``fig-alt="…"``, ``title="…"``), sur une ligne.
 
-    Dans un attribut, seuls ``"`` et ``\\`` ont un sens ; le reste est littéral. Une barre ``|``
-    est échappée elle aussi : dans une cellule de tableau (infobulle d'une organisation), Pandoc
-    découpe la ligne aux barres avant de lire les attributs, et ``\\|`` se lit ``|`` partout.
+    Dans un attribut, ``"`` et ``\\`` ont un sens, et Pandoc y décode les entités (``&amp;``
+    devenait ``&``) : les trois sont précédés d'une barre oblique inverse. Une barre ``|`` l'est
+    aussi : dans une cellule de tableau (infobulle d'une organisation), Pandoc découpe la ligne
+    aux barres avant de lire les attributs. Une barre oblique inverse ne laisse dans la valeur
+    que le caractère qui la suit.
     """
     ligne = re.sub(r"\s+", " ", str(valeur)).strip()
-    return '"' + ligne.replace("\\", "\\\\").replace('"', '\\"').replace("|", "\\|") + '"'
+    return '"' + re.sub(r'([\\"&|])', r"\\\1", ligne) + '"'
 
 
 def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements: Sequence[str],
