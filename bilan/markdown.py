@@ -103,14 +103,15 @@ def texte_riche(valeur: object, blocs: bool = False) -> str:
 def attribut(valeur: object) -> str:
     """Valeur d'attribut Pandoc entre guillemets (``fig-alt="…"``, ``title="…"``), sur une ligne.
 
-    Dans un attribut, ``"`` et ``\\`` ont un sens, et Pandoc y décode les entités (``&amp;``
-    devenait ``&``) : les trois sont précédés d'une barre oblique inverse. Une barre ``|`` l'est
-    aussi : dans une cellule de tableau (infobulle d'une organisation), Pandoc découpe la ligne
-    aux barres avant de lire les attributs. Une barre oblique inverse ne laisse dans la valeur
-    que le caractère qui la suit.
+    Comme dans le texte, chaque signe de ponctuation ASCII est précédé d'une barre oblique
+    inverse, que Pandoc retire en lisant la valeur. Seuls ``"`` et ``\\`` y ont un sens, mais
+    Pandoc décode aussi les entités (``&amp;`` devenait ``&``) et, dans une cellule de tableau
+    (infobulle d'une organisation), découpe la ligne avant de lire les attributs : une barre
+    ``|``, un ``$`` ou un accent grave de la valeur y ouvraient une cellule, des mathématiques
+    ou du code qui débordaient sur la cellule voisine.
     """
     ligne = re.sub(r"\s+", " ", str(valeur)).strip()
-    return '"' + re.sub(r'([\\"&|])', r"\\\1", ligne) + '"'
+    return '"' + "".join(f"\\{c}" if c in _PONCTUATION else c for c in ligne) + '"'
 
 
 def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements: Sequence[str],
