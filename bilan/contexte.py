@@ -113,7 +113,10 @@ class Contexte:
         ]))
 
     def colophon(self) -> Markdown:
-        """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML)."""
+        """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML).
+
+        Seules les lignes de l'adresse (« 10^e^ étage ») et la citation (titre en *italique*) sont
+        en Markdown ; le reste des paramètres est du texte brut, imprimé tel que saisi."""
         p = self.params
         e = p["editeur"]
         adresse = "\n".join(f"| {texte_riche(ligne)}" for ligne in e["adresse"])
@@ -121,7 +124,7 @@ class Contexte:
         lien_courriel = f"<{courriel}>" if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", courriel) else texte(courriel)
         return Markdown("\n".join([
             "::: {.colophon}",
-            texte_riche(e["producteur"]),
+            texte(e["producteur"]),
             "",
             texte("Pour plus de renseignements :"),
             "",
@@ -147,7 +150,7 @@ class Contexte:
             "",
             texte(p["code_publication"]),
             "",
-            texte_riche(p["droits"]),
+            texte(p["droits"]),
             "",
             texte(p["copyright"]),
             ":::",
