@@ -33,8 +33,9 @@ from bilan.francais import typographie
 _LIBRES = set(",;:?!%/()'")
 _PONCTUATION = {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 _A_ECHAPPER = _PONCTUATION - _LIBRES
-# Marques permises dans les colonnes en Markdown : emphase et exposant/indice.
-_MARQUES_RICHES = set("*_^~")
+# Marques permises dans les colonnes en Markdown, celles que data/README.md déclare : emphase
+# *…* et exposant ^…^. « _ » et « ~ » restent littéraux (« _brouillon_ », « ~5 km~ »).
+_MARQUES_RICHES = set("*^")
 
 # Débuts de ligne qu'il faut neutraliser même s'ils ne contiennent pas de signe échappé :
 # listes ordonnées (« 1. », « 2) », « a) », « iv. »), paragraphe « : » (légende ou définition).
@@ -72,8 +73,8 @@ def echapper(texte: object) -> str:
 
 
 def echapper_riche(texte: object, blocs: bool = False) -> str:
-    """Texte d'une colonne déclarée en Markdown : seules l'emphase (``*…*``, ``_…_``) et
-    l'exposant ou l'indice (``^…^``, ``~…~``) sont interprétés ; tout le reste est échappé.
+    """Texte d'une colonne déclarée en Markdown : seules l'emphase (``*…*``) et l'exposant
+    (``^…^``) sont interprétés ; tout le reste est échappé.
 
     Avec ``blocs``, le texte garde ses paragraphes (ligne vide) et ses listes à puces
     (« - » en début de ligne) ; sinon, il est ramené à une ligne comme par :func:`echapper`.
