@@ -36,6 +36,11 @@ _A_ECHAPPER = _PONCTUATION - _LIBRES
 # Marques permises dans les colonnes en Markdown, celles que data/README.md déclare : emphase
 # *…* et exposant ^…^. « _ » et « ~ » restent littéraux (« _brouillon_ », « ~5 km~ »).
 _MARQUES_RICHES = set("*^")
+# Seules les marques qui encadrent un texte sont gardées : « *texte* » (sans espace contre les
+# astérisques, sans astérisque dedans) et « ^texte^ » (sans espace). Les autres sont échappées :
+# un « * » seul faisait une puce en début de ligne (« *** », un filet) ou cassait le gras du
+# titre d'une fiche (« **a*b** »), « ^^ » un exposant vide ; « **gras** » reste du texte.
+_ENCADRES = {"*": re.compile(r"(?<!\*)\*[^\s*](?:[^*]*[^\s*])?\*(?!\*)"), "^": re.compile(r"(?<!\^)\^[^\s^]+\^")}
 
 # Débuts de ligne qu'il faut neutraliser même s'ils ne contiennent pas de signe échappé :
 # listes ordonnées (« 1. », « 2) », « a) », « iv. »), paragraphe « : » (légende ou définition).
@@ -46,7 +51,8 @@ _PUCE = re.compile(r"^(\s*)- (?=\S)")
 
 def _echapper_caracteres(texte: str, garder: set[str]) -> str:
     texte = texte.replace("'", "’")
-    return "".join(f"\\{c}" if c in _A_ECHAPPER and c not in garder else c for c in texte)
+    gardees = {i for marque in garder for m in _ENCADRES[marque].finditer(texte) for i in (m.start(), m.end() - 1)}
+    return "".join(f"\\{c}" if c in _A_ECHAPPER and i not in gardees else c for i, c in enumerate(texte))
 
 
 def _echapper_ligne(ligne: str, garder: set[str], puces: bool) -> str:
