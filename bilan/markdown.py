@@ -142,10 +142,14 @@ def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements
 
 
 def _largeur(cellule: str) -> int:
-    """Largeur d'affichage comptée comme Pandoc (caractères larges d'Asie de l'Est : 2 colonnes)."""
+    """Largeur d'affichage comptée comme Pandoc lit un tableau grille : caractères larges d'Asie
+    de l'Est et émojis, 2 colonnes ; marques combinantes (accent saisi décomposé, « e\u0301 »)
+    et caractères de format (espace sans chasse, liant des émojis composés), aucune. Compter
+    ceux-ci pour 1 décalait les filets, et une barre « | » s'affichait dans l'en-tête."""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cellule)
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in cellule)
 
 
 def _case(contenu: str, largeur: int) -> str:
