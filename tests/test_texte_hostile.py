@@ -74,12 +74,16 @@ def normaliser(texte_: str, pdf: bool = False) -> str:
       (U+00AD) retirés : Typst coupe les mots en fin de ligne (``lang: fr``) et le texte extrait
       garde le trait de la coupure (« FR-QSC ») ; on ne peut pas distinguer un trait saisi d'un
       trait de coupure, donc les traits sont ignorés des deux côtés. Le HTML, lui, les vérifie.
+    - Dans le PDF seulement encore, les caractères de format invisibles (catégorie Unicode Cf :
+      espace sans chasse, marques de direction, liant d'émojis) retirés : sans glyphe visible,
+      l'extraction les rend selon la table de correspondance de la police, et pypdf en sème
+      ailleurs (U+200B au milieu de « da​ns ») dès qu'un texte en contient.
     - Formes NFC : l'extraction du PDF peut rendre composé un caractère saisi décomposé.
     """
     texte_ = unicodedata.normalize("NFC", texte_)
     texte_ = _ESPACES.sub("", texte_).replace("’", "'")
     if pdf:
-        texte_ = texte_.replace("-", "").replace("\u00ad", "")
+        texte_ = "".join(c for c in texte_.replace("-", "") if unicodedata.category(c) != "Cf")
     return texte_
 
 
@@ -547,6 +551,7 @@ def _exemple(*textes: str) -> list[str]:
                          "\\ \\* \\\\ ::: {.classe} {#id} a|b || +---+"))
 @example(textes=_exemple("1. Premier", "2) deux", "a) trois", ": définition", "iv. quatre", "> citation",
                          "# titre", "| a | b |", "=== x", "+ plus", "--- trait", "    code", "* étoile", "^ seul"))
+@example(textes=_exemple("E\u0301te\u0301 de\u0301compose\u0301 ☺\ufe0f a\u200bb a\u200eb 😀😀 𝔘𝔫𝔦 | x |"))
 def test_texte_brut_rendu_tel_quel(textes):
     """Colonnes et paramètres en texte brut, et colonnes en Markdown sans marques : le HTML et le
     PDF montrent exactement le texte saisi (aux espaces, apostrophes et coupures près)."""
