@@ -32,10 +32,11 @@ Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonné
 bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
 comprise, et ce titre n'existe qu'en HTML.
 
-Apostrophe typographique : l'écrivain Typst de Pandoc (3.9) écrit « ’ » comme « ' », que Typst
-reprend pour un guillemet « intelligent » ; en tête de mot, « ’x » devenait ainsi le guillemet
-ouvrant du français « “x » (un texte saisi « 'simple' » s'imprimait « “simple” »). Le filtre
-écrit chaque « ’ » en Typst brut, où il reste le caractère saisi.
+Raccourcis de Typst que l'écrivain Typst de Pandoc (3.9) laisse passer : il écrit « ’ » comme
+« ' », que Typst reprend pour un guillemet « intelligent » (en tête de mot, « 'simple' » saisi
+s'imprimait « “simple” ») ; il n'échappe ni « -? » (trait d'union conditionnel : « -? » saisi
+disparaissait) ni « ... » (imprimé « … »). Le filtre écrit ces suites en Typst brut, où elles
+restent les caractères saisis : « ’ », « \-? », « \.\.\. ».
 
 Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
 containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
@@ -127,18 +128,27 @@ local function Span(el)
   return nil
 end
 
--- « ’ » en Typst brut (voir l'en-tête) : « l’été » → Str « l », Typst « ’ », Str « été ».
-local APOSTROPHE = "\u{2019}"
+-- Raccourcis de Typst en Typst brut (voir l'en-tête) : « l’été » → Str « l », Typst « ’ », Str « été ».
+local RACCOURCIS = { ["\u{2019}"] = "\u{2019}", ["-?"] = "\\-?", ["..."] = "\\.\\.\\." }
+
+local function premier_raccourci(texte, debut)
+  local i_min, j_min, brut
+  for suite, typst in pairs(RACCOURCIS) do
+    local i, j = texte:find(suite, debut, true)
+    if i ~= nil and (i_min == nil or i < i_min) then i_min, j_min, brut = i, j, typst end
+  end
+  return i_min, j_min, brut
+end
 
 local function Str(el)
-  if not sortie_typst() or not el.text:find(APOSTROPHE, 1, true) then return nil end
+  if not sortie_typst() or premier_raccourci(el.text, 1) == nil then return nil end
   local res = pandoc.Inlines({})
   local debut = 1
   while true do
-    local i, j = el.text:find(APOSTROPHE, debut, true)
+    local i, j, brut = premier_raccourci(el.text, debut)
     if i == nil then break end
     if i > debut then res:insert(pandoc.Str(el.text:sub(debut, i - 1))) end
-    res:insert(pandoc.RawInline("typst", APOSTROPHE))
+    res:insert(pandoc.RawInline("typst", brut))
     debut = j + 1
   end
   if debut <= #el.text then res:insert(pandoc.Str(el.text:sub(debut))) end
@@ -232,7 +242,7 @@ local function Pandoc(doc)
   return doc
 end
 
--- Rien hors de la sortie Typst. Les Span, les liens et les apostrophes d'abord (ils peuvent se
+-- Rien hors de la sortie Typst. Les Span, les liens et les raccourcis d'abord (ils peuvent se
 -- trouver dans un titre ou dans un Div), puis le document.
 return {
   { Span = Span, Link = Link, Str = Str },
