@@ -162,8 +162,8 @@ def sans_marques(brut: str) -> str:
 
 # Places où un texte est saisi. Texte brut : écrit tel quel, rendu tel quel.
 PLACES_BRUTES = (
-    "organisation", "nom_organisation", "slogan", "categorie", "source_precedente",
-    "producteur", "droits", "code_publication", "bibliotheque", "copyright", "signataire",
+    "organisation", "nom_organisation", "slogan", "categorie", "source_precedente", "libelle_axe",
+    "membre_comite", "producteur", "droits", "code_publication", "bibliotheque", "copyright", "signataire",
 )
 # Colonnes que data/README.md déclare en Markdown : ``*…*`` et ``^…^`` y sont interprétés.
 # Sans suffixe : mesure 1, axe 1, recommandation 4 ; suffixe « _md » : mesure 2, axe 2, recommandation 5.
@@ -203,6 +203,10 @@ def ecrire_saisie(donnees: Path, fichier_params: Path, saisie: Mapping[str, str]
             modifier(donnees / "mesures.csv", {"mesure": mesure}, **{racine: v})
         elif racine in ("objectif", "slogan"):
             _modifier_yaml(donnees / "axes.yml", "axe", axe, racine, v)
+        elif racine == "libelle_axe":
+            _modifier_yaml(donnees / "axes.yml", "axe", 1, "libelle", v)
+        elif racine == "membre_comite":
+            modifier(donnees / "comite_2020.csv", {"ordre": "2"}, organisation_nom=v)
         elif racine == "recommandation":
             _modifier_yaml(donnees / "recommandations.yml", "numero", reco, "texte", v)
         elif racine == "organisation":
@@ -237,6 +241,7 @@ def _chapitres() -> list[tuple[str, str, str]]:
         ("03_bilan", "Bilan", "sec-bilan"),
         *((nom_chapitre(f"axe{n}"), f"Axe {n}", f"sec-axe-{n}") for n in range(1, 7)),
         (nom_chapitre("annexe1"), "Annexe 1", "sec-annexe-1"),
+        ("12_annexe2_comite", "Annexe 2", "sec-annexe-2"),
         ("13_acronymes", "Acronymes", "sec-acronymes"),
     ]
 
@@ -262,14 +267,16 @@ def _markdown(objet: object) -> str:
 
 
 def livre_du_contexte(ctx: Contexte) -> Livre:
-    """Le livre d'un petit rapport : notices et signature, tableau de progression, en-tête et
-    fiches de chaque axe, annexe des recommandations, liste des acronymes. Assemblé par
+    """Le livre d'un petit rapport : notices et signature, tableaux de progression et des axes,
+    en-tête et fiches de chaque axe, annexes des recommandations et du comité, liste des
+    acronymes. Assemblé par
     ``bilan.assemblage.chapitre`` comme les notebooks exécutés (une passe de typographie)."""
     contenus = {
         "sec-message": [ctx.signature()],
-        "sec-bilan": [ctx.tableau_progression()],
+        "sec-bilan": [ctx.tableau_progression(), ctx.tableau_axes()],
         **{f"sec-axe-{n}": [ctx.entete_axe(n), ctx.fiches(n)] for n in range(1, 7)},
         "sec-annexe-1": [ctx.annexe_recommandations()],
+        "sec-annexe-2": [ctx.annexe_comite()],
         "sec-acronymes": [ctx.liste_acronymes()],
     }
     accueil = ""
@@ -287,7 +294,7 @@ def livre_du_contexte(ctx: Contexte) -> Livre:
 
 #: Chapitres du PDF où la saisie s'imprime (les fiches des axes 3 à 6 ne sont rendues que pour
 #: les liens de l'annexe : leur texte n'est pas extrait, l'extraction coûte près d'une seconde).
-CHAPITRES_LUS = {"Message", "Bilan", "Axe 1", "Axe 2", "Annexe 1", "Acronymes"}
+CHAPITRES_LUS = {"Message", "Bilan", "Axe 1", "Axe 2", "Annexe 1", "Annexe 2", "Acronymes"}
 
 
 def _texte_pdf(chemin: Path, toutes: bool = False) -> str:
@@ -418,6 +425,10 @@ def element_html(rendu: Rendu, place: str):
         return [rendu.page("sec-bilan").find("table").thead.tr.find_all("th")[1]]
     if racine == "source_precedente":
         return [rendu.page("sec-bilan").find(class_="source-tableau")]
+    if racine == "libelle_axe":
+        return [rendu.page("sec-bilan").find_all("table")[1].tbody.tr.td]
+    if racine == "membre_comite":
+        return [rendu.page("sec-annexe-2").find("main").find("ul").find_all("li")[1]]
     if racine == "signataire":
         return [rendu.page("sec-message").find(class_="signature").strong]
     if racine in _PARAMETRES:
@@ -435,6 +446,10 @@ def texte_attendu(place: str, saisi: str, ctx: Contexte) -> str:
     if racine == "source_precedente":
         note = ctx.plan.editions_publiees["note"].iloc[0]
         return f"Source de la ligne 2022 : {saisi}. {note}"
+    if racine == "libelle_axe":
+        return f"1. {saisi}"
+    if racine == "membre_comite":
+        return f"{saisi};"
     return saisi
 
 
