@@ -38,6 +38,12 @@ s'imprimait « “simple” ») ; il n'échappe ni « -? » (trait d'union condi
 disparaissait) ni « ... » (imprimé « … »). Le filtre écrit ces suites en Typst brut, où elles
 restent les caractères saisis : « ’ », « \-? », « \.\.\. ».
 
+Débuts de contenu : l'écrivain échappe une marque de ligne de Typst (« = » titre, « - » puce,
+« + » et « 1. » liste numérotée, « / » terme) en tête de paragraphe, mais pas en tête d'une
+cellule de tableau ni d'un élément de liste ; le filtre ne le faisait pas non plus en tête de ses
+propres #bilan-span[…], #upper[…]. Un libellé « = x » devenait un titre dans sa cellule, « - x »
+une puce, « 1. x » une liste. Le filtre échappe ce premier caractère.
+
 Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
 containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
 niveau du document : un titre de niveau 1 y commence une page ; couverture et colophon y ont
@@ -79,9 +85,37 @@ local function chaine_typst(s)
   return '"' .. echappee .. '"'
 end
 
+-- Un contenu qui commence par une marque de ligne de Typst (voir l'en-tête) : son premier
+-- caractère est échappé. Un Span sans classe (infobulle) n'écrit rien : on regarde dedans.
+local function marque_de_ligne(texte)
+  return texte:match("^[=+/-]") ~= nil or texte:match("^%d+%.") ~= nil
+end
+
+local function proteger_debut(inlines)
+  local premier = inlines[1]
+  if premier == nil then return inlines end
+  if premier.t == "Span" then
+    premier.content = proteger_debut(premier.content)
+  elseif premier.t == "Str" and marque_de_ligne(premier.text) then
+    local res = pandoc.Inlines({ pandoc.RawInline("typst", "\\" .. premier.text:sub(1, 1)) })
+    if #premier.text > 1 then res:insert(pandoc.Str(premier.text:sub(2))) end
+    for i = 2, #inlines do res:insert(inlines[i]) end
+    return res
+  end
+  return inlines
+end
+
+local function proteger_blocs(blocs)
+  local premier = blocs[1]
+  if premier ~= nil and (premier.t == "Plain" or premier.t == "Para") then
+    premier.content = proteger_debut(premier.content)
+  end
+  return blocs
+end
+
 local function envelopper_inlines(ouverture, contenu)
   local res = pandoc.Inlines({ pandoc.RawInline("typst", ouverture) })
-  res:extend(contenu)
+  res:extend(proteger_debut(pandoc.Inlines(contenu)))
   res:insert(pandoc.RawInline("typst", "]"))
   return res
 end
@@ -242,9 +276,39 @@ local function Pandoc(doc)
   return doc
 end
 
--- Rien hors de la sortie Typst. Les Span, les liens et les raccourcis d'abord (ils peuvent se
--- trouver dans un titre ou dans un Div), puis le document.
+-- Premier caractère des cellules de tableau et des éléments de liste (voir l'en-tête).
+local function Table(tbl)
+  local function lignes(rangees)
+    for _, rangee in ipairs(rangees) do
+      for _, cellule in ipairs(rangee.cells) do cellule.contents = proteger_blocs(cellule.contents) end
+    end
+  end
+  lignes(tbl.head.rows)
+  for _, corps in ipairs(tbl.bodies) do
+    lignes(corps.head)
+    lignes(corps.body)
+  end
+  lignes(tbl.foot.rows)
+  return tbl
+end
+
+local function Liste(liste)
+  for i, element in ipairs(liste.content) do liste.content[i] = proteger_blocs(element) end
+  return liste
+end
+
+-- Raccourcis et débuts de contenu, dans le corps du document seulement : les métadonnées
+-- (titre du PDF) gardent le texte que Typst en tire lui-même.
+local function Raccourcis(doc)
+  if not sortie_typst() then return nil end
+  doc.blocks = doc.blocks:walk({ Str = Str, Table = Table, BulletList = Liste, OrderedList = Liste })
+  return doc
+end
+
+-- Rien hors de la sortie Typst. Les Span et les liens d'abord (ils peuvent se trouver dans un
+-- titre ou dans un Div), puis les raccourcis et le document.
 return {
-  { Span = Span, Link = Link, Str = Str },
+  { Span = Span, Link = Link },
+  { Pandoc = Raccourcis },
   { Pandoc = Pandoc },
 }
