@@ -650,7 +650,8 @@ def test_colonnes_markdown_emphase_seulement(cas):
 def test_marques_seules_restent_litterales(tmp_path):
     """Dans une colonne en Markdown, un ``*`` ou un ``^`` qui n'encadre rien (un seul par texte,
     ou des marques sans texte entre elles) reste un caractère : ni puce (« * »), ni filet
-    (« *** », « * * * »), ni exposant vide (« ^^ »)."""
+    (« *** », « * * * »), ni exposant vide (« ^^ »). Une puce « - » dont le texte commence
+    par « = », « - », « 1. »… reste une puce qui montre ce texte."""
     saisie = {
         "livrable_md": "5 * 3 = 15 et 2 ^ 3",
         "titre_md": "Titre a*b, c^d et ^^ fin",
@@ -658,8 +659,17 @@ def test_marques_seules_restent_litterales(tmp_path):
         "objectif_md": "Texte\n\n* pas une puce\n\n***\n\n*",
         "recommandation_md": "Texte\n\n* * *\n\n*\tTab\n\n^^",
     }
+    # Puces permises, dont le texte commence par une marque de ligne de Typst ou de Markdown.
+    puces = ["= titre", "- puce", "1. un", "+ plus", "/ terme : déf", "# dièse"]
+    saisie["objectif"] = "Texte\n\n" + "\n".join(f"- {p}" for p in puces)
     rendu, ctx = rendre_saisie(tmp_path, saisie)
     for place, saisi in saisie.items():
+        if place == "objectif":
+            verifier_html(rendu, ctx, place, "Texte " + " ".join(puces), permises={"ul", "li"})
+            assert [normaliser(li.get_text()) for li in element_html(rendu, place)[1].find_all("li")] == \
+                [normaliser(p) for p in puces]
+            verifier_pdf(rendu, place, "Texte " + " ".join(f"• {p}" for p in puces))
+            continue
         verifier_html(rendu, ctx, place, saisi)
         verifier_pdf(rendu, place, saisi)
 
