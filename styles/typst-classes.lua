@@ -34,9 +34,11 @@ comprise, et ce titre n'existe qu'en HTML.
 
 Raccourcis de Typst que l'écrivain Typst de Pandoc (3.9) laisse passer : il écrit « ’ » comme
 « ' », que Typst reprend pour un guillemet « intelligent » (en tête de mot, « 'simple' » saisi
-s'imprimait « “simple” ») ; il n'échappe ni « -? » (trait d'union conditionnel : « -? » saisi
-disparaissait) ni « ... » (imprimé « … »). Le filtre écrit ces suites en Typst brut, où elles
-restent les caractères saisis : « ’ », « \-? », « \.\.\. ».
+s'imprimait « “simple” ») ; il écrit « – » et « — » comme « -- » et « --- », qui se soudent à
+un tiret voisin (« –– » s'imprimait « —- », « –- » « — ») ; il n'échappe ni « -? » (trait
+d'union conditionnel : « -? » saisi disparaissait) ni « ... » (imprimé « … »). Le filtre écrit
+ces suites en Typst brut, où elles restent les caractères saisis : « ’ », « – », « — »,
+« \-? », « \.\.\. ».
 
 Débuts de contenu : l'écrivain échappe une marque de ligne de Typst (« = » titre, « - » puce,
 « + » et « 1. » liste numérotée, « / » terme) en tête de paragraphe, mais pas en tête d'une
@@ -163,7 +165,10 @@ local function Span(el)
 end
 
 -- Raccourcis de Typst en Typst brut (voir l'en-tête) : « l’été » → Str « l », Typst « ’ », Str « été ».
-local RACCOURCIS = { ["\u{2019}"] = "\u{2019}", ["-?"] = "\\-?", ["..."] = "\\.\\.\\." }
+local RACCOURCIS = {
+  ["\u{2019}"] = "\u{2019}", ["\u{2013}"] = "\u{2013}", ["\u{2014}"] = "\u{2014}",
+  ["-?"] = "\\-?", ["..."] = "\\.\\.\\.",
+}
 
 local function premier_raccourci(texte, debut)
   local i_min, j_min, brut
