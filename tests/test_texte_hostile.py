@@ -567,7 +567,7 @@ def _exemple(*textes: str) -> list[str]:
 @example(textes=_exemple("1. Premier", "2) deux", "a) trois", ": définition", "iv. quatre", "> citation",
                          "# titre", "| a | b |", "=== x", "+ plus", "--- trait", "    code", "* étoile", "^ seul"))
 @example(textes=_exemple("E\u0301te\u0301 de\u0301compose\u0301 ☺\ufe0f a\u200bb a\u200eb 😀😀 𝔘𝔫𝔦 | x |",
-                         "coupe-?ci, trois... points -- et --- tirets ~ tilde 'x' l'été"))
+                         "coupe-?ci, trois... points -- et --- tirets ––x —–y –-z ~ tilde 'x' l'été"))
 @example(textes=_exemple("= titre", "- puce", "+ plus", "1. un", "/ terme : déf"))
 def test_texte_brut_rendu_tel_quel(textes):
     """Colonnes et paramètres en texte brut, et colonnes en Markdown sans marques : le HTML et le
