@@ -78,7 +78,8 @@ def normaliser(texte_: str, pdf: bool = False) -> str:
       espace sans chasse, marques de direction, liant d'émojis) retirés : sans glyphe visible,
       l'extraction les rend selon la table de correspondance de la police, et pypdf en sème
       ailleurs (U+200B au milieu de « da​ns ») dès qu'un texte en contient.
-    - Formes NFC : l'extraction du PDF peut rendre composé un caractère saisi décomposé.
+    - Forme normale NFC : Pandoc écrit composé un caractère saisi décomposé (« e » suivi de
+      l'accent combinant devient « é ») ; les deux formes sont canoniquement équivalentes.
     """
     texte_ = unicodedata.normalize("NFC", texte_)
     texte_ = _ESPACES.sub("", texte_).replace("’", "'")
@@ -169,8 +170,11 @@ PLACES_BRUTES = (
 # Sans suffixe : mesure 1, axe 1, recommandation 4 ; suffixe « _md » : mesure 2, axe 2, recommandation 5.
 PLACES_MARKDOWN = ("livrable", "titre", "note", "objectif", "recommandation")
 
+#: Paramètre en Markdown (titre du rapport en *italique*) : texte sans marques au test du texte brut.
+PARAMETRES_MARKDOWN = ("citation",)
+
 _PARAMETRES = {
-    "producteur": ("editeur", "producteur"), "droits": ("droits",), "code_publication": ("code_publication",),
+    "citation": ("citation",), "producteur": ("editeur", "producteur"), "droits": ("droits",), "code_publication": ("code_publication",),
     "bibliotheque": ("depot_legal", "bibliotheque"), "copyright": ("copyright",), "signataire": ("signataire", "nom"),
 }
 
@@ -535,9 +539,9 @@ def saisie_brute(textes: list[str]) -> dict[str, str]:
     """Les textes hostiles répartis : un par place de texte brut, puis un par colonne en
     Markdown (sans ses marques, voir :func:`sans_marques` ; un texte long ne commence pas par
     une puce « - »)."""
-    places = PLACES_BRUTES + PLACES_MARKDOWN
+    places = PLACES_BRUTES + PLACES_MARKDOWN + PARAMETRES_MARKDOWN
     saisie = dict(zip(places, textes))
-    for place in PLACES_MARKDOWN:
+    for place in PLACES_MARKDOWN + PARAMETRES_MARKDOWN:
         saisie[place] = sans_marques(saisie[place])
         if place in PLACES_BLOCS and saisie[place].startswith("- "):
             # « - » en tête d'un texte long ouvre une liste à puces, permise : pas ici.
@@ -545,7 +549,7 @@ def saisie_brute(textes: list[str]) -> dict[str, str]:
     return saisie
 
 
-N_BRUTS = len(PLACES_BRUTES) + len(PLACES_MARKDOWN)
+N_BRUTS = len(PLACES_BRUTES) + len(PLACES_MARKDOWN) + len(PARAMETRES_MARKDOWN)
 
 
 def _exemple(*textes: str) -> list[str]:
@@ -568,7 +572,7 @@ def _exemple(*textes: str) -> list[str]:
                          "# titre", "| a | b |", "=== x", "+ plus", "--- trait", "    code", "* étoile", "^ seul"))
 @example(textes=_exemple("E\u0301te\u0301 de\u0301compose\u0301 ☺\ufe0f a\u200bb a\u200eb 😀😀 𝔘𝔫𝔦 | x |",
                          "coupe-?ci, trois... points -- et --- tirets ––x —–y –-z ~ tilde 'x' l'été"))
-@example(textes=_exemple("= titre", "- puce", "+ plus", "1. un", "/ terme : déf"))
+@example(textes=_exemple("= titre", "- puce", "+ plus", "1. un", "/ terme : déf", "# dièse", "» fermant"))
 def test_texte_brut_rendu_tel_quel(textes):
     """Colonnes et paramètres en texte brut, et colonnes en Markdown sans marques : le HTML et le
     PDF montrent exactement le texte saisi (aux espaces, apostrophes et coupures près)."""
@@ -660,7 +664,7 @@ def test_marques_seules_restent_litterales(tmp_path):
         "recommandation_md": "Texte\n\n* * *\n\n*\tTab\n\n^^",
     }
     # Puces permises, dont le texte commence par une marque de ligne de Typst ou de Markdown.
-    puces = ["= titre", "- puce", "1. un", "+ plus", "/ terme : déf", "# dièse"]
+    puces = ["= titre", "- puce", "1. un", "+ plus", "/ terme : déf", "# dièse", "» fermant"]
     saisie["objectif"] = "Texte\n\n" + "\n".join(f"- {p}" for p in puces)
     rendu, ctx = rendre_saisie(tmp_path, saisie)
     for place, saisi in saisie.items():
