@@ -311,9 +311,10 @@ local function Raccourcis(doc)
 end
 
 -- Rien hors de la sortie Typst. Les Span et les liens d'abord (ils peuvent se trouver dans un
--- titre ou dans un Div), puis les raccourcis et le document.
+-- titre ou dans un Div), puis le document, puis les raccourcis : les titres d'annexe y sont
+-- encore coupés à leur tiret « – » (Str), que les raccourcis écrivent en Typst brut.
 return {
   { Span = Span, Link = Link },
-  { Pandoc = Raccourcis },
   { Pandoc = Pandoc },
+  { Pandoc = Raccourcis },
 }
