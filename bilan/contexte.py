@@ -173,7 +173,10 @@ class Contexte:
         ]))
 
     def colophon(self) -> Markdown:
-        """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML)."""
+        """Page de notices (page 2 du PDF ; bas de la page d'accueil en HTML).
+
+        Seules les lignes de l'adresse (« 10^e^ étage ») et la citation (titre en *italique*) sont
+        en Markdown ; le reste des paramètres est du texte brut, imprimé tel que saisi."""
         p = self.params
         e = p["editeur"]
         v = self._param
@@ -182,7 +185,7 @@ class Contexte:
         lien_courriel = f"<{courriel}>" if re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", courriel) else v(courriel)
         return Markdown("\n".join([
             "::: {.colophon}",
-            v(e["producteur"], riche=True),
+            texte(e["producteur"]),
             "",
             texte("Pour plus de renseignements :"),
             "",
@@ -208,7 +211,7 @@ class Contexte:
             "",
             v(p["code_publication"]),
             "",
-            v(p["droits"], riche=True),
+            texte(p["droits"]),
             "",
             v(p["copyright"]),
             ":::",

@@ -147,9 +147,12 @@ _REGLES: tuple[tuple[re.Pattern[str], str], ...] = (
     # n° 4, N° A1, n^o^ 4, n^os^ 5 et 13 : insécable après l'abréviation, devant un numéro.
     (re.compile(f"\\b([Nn][°º]){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
     (re.compile(f"\\b([Nn]\\^os?\\^){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
-    # « guillemets » : insécable à l'intérieur (pas devant une fin de ligne).
+    # « guillemets » : insécable à l'intérieur (pas devant une fin de ligne). Pas après la puce
+    # d'un élément de liste (« - » en début de ligne) ni après la barre d'une cellule de tableau :
+    # cette espace-là est la syntaxe de la liste ou du tableau (« - » collé à « » » n'est plus
+    # une puce).
     (re.compile(f"«{_ESP}*(?=\\S)"), f"«{NBSP}"),
-    (re.compile(f"(?<=\\S){_ESP}*»"), f"{NBSP}»"),
+    (re.compile(f"(?<=\\S)(?<!^[-+*])(?<!(?<!\\\\)\\|){_ESP}*»", re.MULTILINE), f"{NBSP}»"),
     # Deux-points de ponctuation (suivi d'une espace ou de la fin, éventuellement après la
     # fermeture d'une emphase) : pas 10:30, https:, |:--|, :::.
     (re.compile(f"(?<={_AVANT}){_ESP}*:(?=[*_]*(?:\\s|\\Z))"), f"{NBSP}:"),

@@ -15,7 +15,9 @@ littéral (manuel de Pandoc, « Backslash escapes »).
 
 Deux transformations typographiques restent voulues sur ces textes, comme sur le texte
 narratif : les espaces de la ponctuation française (:func:`bilan.francais.typographie`) et
-l'apostrophe droite rendue typographique (’) par l'extension ``smart`` de Pandoc.
+l'apostrophe droite rendue typographique (’). Celle-ci est écrite ici, et non laissée à
+l'extension ``smart`` de Pandoc : ``smart`` prend deux apostrophes pour des guillemets simples
+(« 'simple' » devenait « ‘simple’ »).
 """
 
 from __future__ import annotations
@@ -27,12 +29,18 @@ from bilan.francais import typographie
 
 # Ponctuation ASCII laissée telle quelle : sans effet en Markdown au fil du texte (les cas de
 # début de ligne sont traités à part), et nécessaire aux règles de typographie (: ; ! ? %).
-# L'apostrophe est laissée à l'extension smart (’), comme dans le texte narratif.
+# L'apostrophe droite devient ’ (_echapper_caracteres) : plus rien pour l'extension smart.
 _LIBRES = set(",;:?!%/()'")
 _PONCTUATION = {chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 _A_ECHAPPER = _PONCTUATION - _LIBRES
-# Marques permises dans les colonnes en Markdown : emphase et exposant/indice.
-_MARQUES_RICHES = set("*_^~")
+# Marques permises dans les colonnes en Markdown, celles que data/README.md déclare : emphase
+# *…* et exposant ^…^. « _ » et « ~ » restent littéraux (« _brouillon_ », « ~5 km~ »).
+_MARQUES_RICHES = set("*^")
+# Seules les marques qui encadrent un texte sont gardées : « *texte* » (sans espace contre les
+# astérisques, sans astérisque dedans) et « ^texte^ » (sans espace). Les autres sont échappées :
+# un « * » seul faisait une puce en début de ligne (« *** », un filet) ou cassait le gras du
+# titre d'une fiche (« **a*b** »), « ^^ » un exposant vide ; « **gras** » reste du texte.
+_ENCADRES = {"*": re.compile(r"(?<!\*)\*[^\s*](?:[^*]*[^\s*])?\*(?!\*)"), "^": re.compile(r"(?<!\^)\^[^\s^]+\^")}
 
 # Débuts de ligne qu'il faut neutraliser même s'ils ne contiennent pas de signe échappé :
 # listes ordonnées (« 1. », « 2) », « a) », « iv. »), paragraphe « : » (légende ou définition).
@@ -42,17 +50,21 @@ _PUCE = re.compile(r"^(\s*)- (?=\S)")
 
 
 def _echapper_caracteres(texte: str, garder: set[str]) -> str:
-    return "".join(f"\\{c}" if c in _A_ECHAPPER and c not in garder else c for c in texte)
+    texte = texte.replace("'", "’")
+    gardees = {i for marque in garder for m in _ENCADRES[marque].finditer(texte) for i in (m.start(), m.end() - 1)}
+    return "".join(f"\\{c}" if c in _A_ECHAPPER and i not in gardees else c for i, c in enumerate(texte))
 
 
 def _echapper_ligne(ligne: str, garder: set[str], puces: bool) -> str:
     puce = ""
     if puces and (m := _PUCE.match(ligne)):
         puce, ligne = "- ", ligne[m.end():]
-    ligne = ligne.lstrip()  # quatre espaces en tête feraient un bloc de code
+    ligne = _echapper_caracteres(ligne.lstrip(), garder)  # quatre espaces en tête : bloc de code
+    # Débuts de ligne, sur le texte déjà échappé : la barre oblique ajoutée ne doit pas l'être à
+    # son tour (« 2) » donnait « 2\\) », imprimé « 2\) »). « 1. » est déjà « 1\. ».
     ligne = _DEBUT_LISTE.sub(r"\1\2\\\3", ligne)
     ligne = _DEBUT_DEUX_POINTS.sub(r"\1\\:", ligne)
-    return puce + _echapper_caracteres(ligne, garder)
+    return puce + ligne
 
 
 def echapper(texte: object) -> str:
@@ -67,8 +79,8 @@ def echapper(texte: object) -> str:
 
 
 def echapper_riche(texte: object, blocs: bool = False) -> str:
-    """Texte d'une colonne déclarée en Markdown : seules l'emphase (``*…*``, ``_…_``) et
-    l'exposant ou l'indice (``^…^``, ``~…~``) sont interprétés ; tout le reste est échappé.
+    """Texte d'une colonne déclarée en Markdown : seules l'emphase (``*…*``) et l'exposant
+    (``^…^``) sont interprétés ; tout le reste est échappé.
 
     Avec ``blocs``, le texte garde ses paragraphes (ligne vide) et ses listes à puces
     (« - » en début de ligne) ; sinon, il est ramené à une ligne comme par :func:`echapper`.
@@ -98,10 +110,15 @@ def texte_riche(valeur: object, blocs: bool = False) -> str:
 def attribut(valeur: object) -> str:
     """Valeur d'attribut Pandoc entre guillemets (``fig-alt="…"``, ``title="…"``), sur une ligne.
 
-    Dans un attribut, seuls ``"`` et ``\\`` ont un sens ; le reste est littéral.
+    Comme dans le texte, chaque signe de ponctuation ASCII est précédé d'une barre oblique
+    inverse, que Pandoc retire en lisant la valeur. Seuls ``"`` et ``\\`` y ont un sens, mais
+    Pandoc décode aussi les entités (``&amp;`` devenait ``&``) et, dans une cellule de tableau
+    (infobulle d'une organisation), découpe la ligne avant de lire les attributs : une barre
+    ``|``, un ``$`` ou un accent grave de la valeur y ouvraient une cellule, des mathématiques
+    ou du code qui débordaient sur la cellule voisine.
     """
     ligne = re.sub(r"\s+", " ", str(valeur)).strip()
-    return '"' + ligne.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + "".join(f"\\{c}" if c in _PONCTUATION else c for c in ligne) + '"'
 
 
 def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements: Sequence[str],
@@ -125,10 +142,14 @@ def tableau(entetes: Sequence[str], lignes: Sequence[Sequence[str]], alignements
 
 
 def _largeur(cellule: str) -> int:
-    """Largeur d'affichage comptée comme Pandoc (caractères larges d'Asie de l'Est : 2 colonnes)."""
+    """Largeur d'affichage comptée comme Pandoc lit un tableau grille : caractères larges d'Asie
+    de l'Est et émojis, 2 colonnes ; marques combinantes (accent saisi décomposé, « e\u0301 »)
+    et caractères de format (espace sans chasse, liant des émojis composés), aucune. Compter
+    ceux-ci pour 1 décalait les filets, et une barre « | » s'affichait dans l'en-tête."""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cellule)
+    return sum(0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in cellule)
 
 
 def _case(contenu: str, largeur: int) -> str:

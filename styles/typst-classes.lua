@@ -34,6 +34,20 @@ Il retire aussi du PDF le titre de la page d'accueil (« Accueil », métadonné
 bilan-titre-accueil) : Quarto fait un chapitre de chaque fichier du livre, page d'accueil
 comprise, et ce titre n'existe qu'en HTML.
 
+Raccourcis de Typst que l'écrivain Typst de Pandoc (3.9) laisse passer : il écrit « ’ » comme
+« ' », que Typst reprend pour un guillemet « intelligent » (en tête de mot, « 'simple' » saisi
+s'imprimait « “simple” ») ; il écrit « – » et « — » comme « -- » et « --- », qui se soudent à
+un tiret voisin (« –– » s'imprimait « —- », « –- » « — ») ; il n'échappe ni « -? » (trait
+d'union conditionnel : « -? » saisi disparaissait) ni « ... » (imprimé « … »). Le filtre écrit
+ces suites en Typst brut, où elles restent les caractères saisis : « ’ », « – », « — »,
+« \-? », « \.\.\. ».
+
+Débuts de contenu : l'écrivain échappe une marque de ligne de Typst (« = » titre, « - » puce,
+« + » et « 1. » liste numérotée, « / » terme) en tête de paragraphe, mais pas en tête d'une
+cellule de tableau ni d'un élément de liste ; le filtre ne le faisait pas non plus en tête de ses
+propres #bilan-span[…], #upper[…]. Un libellé « = x » devenait un titre dans sa cellule, « - x »
+une puce, « 1. x » une liste. Le filtre échappe ce premier caractère.
+
 Sauts de page : Typst les refuse dans un conteneur (« pagebreaks are not allowed inside of
 containers ») et Pandoc écrit tout Div en #block[…]. Le filtre n'en émet donc qu'au premier
 niveau du document : un titre de niveau 1 y commence une page ; couverture et colophon y ont
@@ -75,9 +89,37 @@ local function chaine_typst(s)
   return '"' .. echappee .. '"'
 end
 
+-- Un contenu qui commence par une marque de ligne de Typst (voir l'en-tête) : son premier
+-- caractère est échappé. Un Span sans classe (infobulle) n'écrit rien : on regarde dedans.
+local function marque_de_ligne(texte)
+  return texte:match("^[=+/-]") ~= nil or texte:match("^%d+%.") ~= nil
+end
+
+local function proteger_debut(inlines)
+  local premier = inlines[1]
+  if premier == nil then return inlines end
+  if premier.t == "Span" then
+    premier.content = proteger_debut(premier.content)
+  elseif premier.t == "Str" and marque_de_ligne(premier.text) then
+    local res = pandoc.Inlines({ pandoc.RawInline("typst", "\\" .. premier.text:sub(1, 1)) })
+    if #premier.text > 1 then res:insert(pandoc.Str(premier.text:sub(2))) end
+    for i = 2, #inlines do res:insert(inlines[i]) end
+    return res
+  end
+  return inlines
+end
+
+local function proteger_blocs(blocs)
+  local premier = blocs[1]
+  if premier ~= nil and (premier.t == "Plain" or premier.t == "Para") then
+    premier.content = proteger_debut(premier.content)
+  end
+  return blocs
+end
+
 local function envelopper_inlines(ouverture, contenu)
   local res = pandoc.Inlines({ pandoc.RawInline("typst", ouverture) })
-  res:extend(contenu)
+  res:extend(proteger_debut(pandoc.Inlines(contenu)))
   res:insert(pandoc.RawInline("typst", "]"))
   return res
 end
@@ -122,6 +164,36 @@ local function Span(el)
     return envelopper_inlines("#upper[", el.content)
   end
   return nil
+end
+
+-- Raccourcis de Typst en Typst brut (voir l'en-tête) : « l’été » → Str « l », Typst « ’ », Str « été ».
+local RACCOURCIS = {
+  ["\u{2019}"] = "\u{2019}", ["\u{2013}"] = "\u{2013}", ["\u{2014}"] = "\u{2014}",
+  ["-?"] = "\\-?", ["..."] = "\\.\\.\\.",
+}
+
+local function premier_raccourci(texte, debut)
+  local i_min, j_min, brut
+  for suite, typst in pairs(RACCOURCIS) do
+    local i, j = texte:find(suite, debut, true)
+    if i ~= nil and (i_min == nil or i < i_min) then i_min, j_min, brut = i, j, typst end
+  end
+  return i_min, j_min, brut
+end
+
+local function Str(el)
+  if not sortie_typst() or premier_raccourci(el.text, 1) == nil then return nil end
+  local res = pandoc.Inlines({})
+  local debut = 1
+  while true do
+    local i, j, brut = premier_raccourci(el.text, debut)
+    if i == nil then break end
+    if i > debut then res:insert(pandoc.Str(el.text:sub(debut, i - 1))) end
+    res:insert(pandoc.RawInline("typst", brut))
+    debut = j + 1
+  end
+  if debut <= #el.text then res:insert(pandoc.Str(el.text:sub(debut))) end
+  return res
 end
 
 local function classe_bloc(div)
@@ -200,9 +272,40 @@ local function Pandoc(doc)
   return doc
 end
 
+-- Premier caractère des cellules de tableau et des éléments de liste (voir l'en-tête).
+local function Table(tbl)
+  local function lignes(rangees)
+    for _, rangee in ipairs(rangees) do
+      for _, cellule in ipairs(rangee.cells) do cellule.contents = proteger_blocs(cellule.contents) end
+    end
+  end
+  lignes(tbl.head.rows)
+  for _, corps in ipairs(tbl.bodies) do
+    lignes(corps.head)
+    lignes(corps.body)
+  end
+  lignes(tbl.foot.rows)
+  return tbl
+end
+
+local function Liste(liste)
+  for i, element in ipairs(liste.content) do liste.content[i] = proteger_blocs(element) end
+  return liste
+end
+
+-- Raccourcis et débuts de contenu, dans le corps du document seulement : les métadonnées
+-- (titre du PDF) gardent le texte que Typst en tire lui-même.
+local function Raccourcis(doc)
+  if not sortie_typst() then return nil end
+  doc.blocks = doc.blocks:walk({ Str = Str, Table = Table, BulletList = Liste, OrderedList = Liste })
+  return doc
+end
+
 -- Rien hors de la sortie Typst. Les Span d'abord (ils peuvent se trouver dans un titre ou dans
--- un Div), puis le document.
+-- un Div), puis le document, puis les raccourcis : les titres d'annexe y sont
+-- encore coupés à leur tiret « – » (Str), que les raccourcis écrivent en Typst brut.
 return {
   { Span = Span },
   { Pandoc = Pandoc },
+  { Pandoc = Raccourcis },
 }
