@@ -44,6 +44,7 @@ from bilan.calendrier import verifier_dates
 from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
 from bilan.contexte import Contexte, plan_valide
 from bilan.execution import EchecNotebook, Execution, executer
+from bilan.markdown import texte
 from bilan.exports import ecrire_exports, provenance
 from bilan.parametres import Parametres, ParametresInvalides, lire_parametres
 from bilan.relecture import chapitres_a_revoir, note_de_relecture
@@ -251,10 +252,12 @@ def metadonnees(params: Parametres, ctx: Contexte) -> integre.Metadonnees:
     """Titre, sous-titre, auteur, mois de dépôt, bandeau d'une version de travail : ce que les
     deux moteurs affichent autour du livre."""
     p = params
+    # Les deux moteurs lisent les métadonnées en Markdown : le texte des paramètres y est échappé
+    # comme tout texte des données (bilan.markdown).
     return integre.Metadonnees(
-        titre=str(p["plan"]["titre"]),
-        sous_titre=f"{p['plan']['sous_titre']} — {p['rapport']['titre']}",
-        auteur=str(p["editeur"]["ministere"]),
+        titre=texte(p["plan"]["titre"]),
+        sous_titre=texte(f"{p['plan']['sous_titre']} — {p['rapport']['titre']}"),
+        auteur=texte(p["editeur"]["ministere"]),
         mois_depot=params.mois_depot,
         langue="fr-CA",
         brouillon=bandeau_brouillon(params, ctx) if params.brouillon else None,

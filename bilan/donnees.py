@@ -22,6 +22,7 @@ from bilan.validation import (
     ERREUR,
     Constat,
     DonneesInvalides,
+    valider_caracteres,
     valider_relations,
     valider_schema,
 )
@@ -260,7 +261,7 @@ def verifier(dossier: Path = DONNEES) -> tuple[dict[str, pd.DataFrame], list[Con
         constats += lus
         if table is not None:
             tables[nom] = table
-            constats += valider_schema(nom, table)
+            constats += valider_caracteres(nom, table) + valider_schema(nom, table)
     constats += _fichiers_inconnus(Path(dossier))
     en_faute = list(dict.fromkeys(c.fichier for c in constats if c.niveau == ERREUR and c.fichier != FICHIER_VIE_DU_PLAN))
     if en_faute:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from bilan import francais
 from bilan.donnees import Plan
-from bilan.markdown import attribut, lien_chapitre, texte, texte_riche
+from bilan.markdown import lien_chapitre, texte, texte_riche
 from bilan.synthese import CATEGORIE_INCONNUE, STATUT_INCONNU
 
 SANS_OBJET = "S. O."
@@ -73,9 +73,9 @@ def etiquette_statut(contenu: str, categorie: str) -> str:
 
 
 def _organisation(libelle: str, noms: dict[str, str]) -> str:
-    nom = noms.get(libelle, "")
-    if nom and nom != libelle:
-        return f"[{texte(libelle)}]{{title={attribut(nom)}}}"
+    """Le libellé imprimé de l'organisation (sigle ou nom) ; son nom complet est dans la liste des
+    acronymes. (Pas d'infobulle ``title`` : invisible au clavier et au toucher, et Quarto
+    interprète les shortcodes d'une valeur d'attribut, même échappés.)"""
     return texte(libelle)
 
 

@@ -13,6 +13,7 @@ guillemets ; U+202F (fine insécable) avant ``;``, ``!`` et ``?``.
 from __future__ import annotations
 
 import datetime
+import functools
 import operator
 import re
 from collections.abc import Sequence
@@ -133,45 +134,49 @@ _PROTEGES = re.compile(
     re.VERBOSE | re.MULTILINE | re.DOTALL,
 )
 
-# Chaque passage protégé est remplacé par un seul caractère de la zone privée (plan 15),
-# puis restitué ; les règles voient ainsi un « mot » opaque à sa place.
-_PUA_DEBUT, _PUA_FIN = 0xF0000, 0xFFFFD
-_PUA = f"{chr(_PUA_DEBUT)}-{chr(_PUA_FIN)}"
+# Chaque passage protégé est remplacé par un seul caractère d'une zone privée (plan 15, ou
+# plan 16 si le texte emploie déjà le plan 15), puis restitué ; les règles voient ainsi un
+# « mot » opaque à sa place.
+_ZONES_PRIVEES = ((0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
 _ESP = "[ \u00a0\u202f\u2009]"  # espaces horizontales normalisées (ordinaire, insécable, fines)
-# Ce qui peut précéder un signe double : fin de mot, parenthèse/guillemet fermants, emphase
-# Markdown, symbole, passage protégé (lien, code). Jamais « ] » (définition [id]: url),
-# ni un autre signe (« ?! » garde un seul espace), ni un début de ligne.
-_AVANT = f"[\\w)»*_’'\"….%${_PUA}]"
 
-_REGLES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # n° 4, N° A1, n^o^ 4, n^os^ 5 et 13 : insécable après l'abréviation, devant un numéro.
-    (re.compile(f"\\b([Nn][°º]){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
-    (re.compile(f"\\b([Nn]\\^os?\\^){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
-    # « guillemets » : insécable à l'intérieur (pas devant une fin de ligne). Pas après la puce
-    # d'un élément de liste (« - » en début de ligne) ni après la barre d'une cellule de tableau :
-    # cette espace-là est la syntaxe de la liste ou du tableau (« - » collé à « » » n'est plus
-    # une puce).
-    (re.compile(f"«{_ESP}*(?=\\S)"), f"«{NBSP}"),
-    (re.compile(f"(?<=\\S)(?<!^[-+*])(?<!(?<!\\\\)\\|){_ESP}*»", re.MULTILINE), f"{NBSP}»"),
-    # Deux-points de ponctuation (suivi d'une espace ou de la fin, éventuellement après la
-    # fermeture d'une emphase) : pas 10:30, https:, |:--|, :::.
-    (re.compile(f"(?<={_AVANT}){_ESP}*:(?=[*_]*(?:\\s|\\Z))"), f"{NBSP}:"),
-    # ; ! ? suivis d'une espace, d'une fin, d'un signe ou d'un fermant : pas ![image](…), ?q=1.
-    (
-        re.compile(f"(?<={_AVANT}){_ESP}*([;!?])(?=[*_]*(?:[\\s)\\]»\"'’.,;:!?…]|\\Z))"),
-        f"{NNBSP}\\1",
-    ),
-    # 58 %, 40,6 % (pas %20 : les URL sont protégées et « % » doit finir le mot).
-    (re.compile(f"(?<=\\d){_ESP}*%(?!\\w)"), f"{NBSP}%"),
-    # 50 000 $, 148,8 M$, 50 k$ ; aussi écrit « \$ » en Markdown (un $ nu ouvrirait des maths).
-    (re.compile(f"(?<=\\d){_ESP}*([kMG]?)(\\\\?)\\$(?!\\w)"), f"{NBSP}\\1\\2$"),
-    # Ordinaux en exposant (« 1^er^ septembre », « 2^e^ secondaire ») : pas déjà en exposant,
-    # pas au milieu d'un mot ou d'un nombre (A1er, 1,5e). Ces deux règles écrivent de la
-    # syntaxe Markdown (^…^) : elles ne s'appliquent pas à un texte brut (voir typographie()).
-    (re.compile(r"(?<![\w^.,])(1)(ers?|res?)(?![\w^])"), r"\1^\2^"),
-    (re.compile(r"(?<![\w^.,])([2-9]|[1-9]\d+)(es?)(?![\w^])"), r"\1^\2^"),
-)
-_REGLES_TEXTE_BRUT = _REGLES[:-2]
+
+@functools.cache
+def _regles(zone: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Les règles de typographie, ``zone`` étant la classe des caractères de masquage."""
+    # Ce qui peut précéder un signe double : fin de mot, parenthèse/guillemet fermants, emphase
+    # Markdown, symbole, passage protégé (lien, code). Jamais « ] » (définition [id]: url),
+    # ni un autre signe (« ?! » garde un seul espace), ni un début de ligne.
+    _AVANT = f"[\\w)»*_’'\"….%${zone}]"
+    return (
+        # n° 4, N° A1, n^o^ 4, n^os^ 5 et 13 : insécable après l'abréviation, devant un numéro.
+        (re.compile(f"\\b([Nn][°º]){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
+        (re.compile(f"\\b([Nn]\\^os?\\^){_ESP}*(?=\\d|[A-Z]\\d)"), f"\\1{NBSP}"),
+        # « guillemets » : insécable à l'intérieur (pas devant une fin de ligne). Pas après la puce
+        # d'un élément de liste (« - » en début de ligne) ni après la barre d'une cellule de tableau :
+        # cette espace-là est la syntaxe de la liste ou du tableau (« - » collé à « » » n'est plus
+        # une puce).
+        (re.compile(f"«{_ESP}*(?=\\S)"), f"«{NBSP}"),
+        (re.compile(f"(?<=\\S)(?<!^[-+*])(?<!(?<!\\\\)\\|){_ESP}*»", re.MULTILINE), f"{NBSP}»"),
+        # Deux-points de ponctuation (suivi d'une espace ou de la fin, éventuellement après la
+        # fermeture d'une emphase) : pas 10:30, https:, |:--|, :::.
+        (re.compile(f"(?<={_AVANT}){_ESP}*:(?=[*_]*(?:\\s|\\Z))"), f"{NBSP}:"),
+        # ; ! ? suivis d'une espace, d'une fin, d'un signe ou d'un fermant : pas ![image](…), ?q=1.
+        (
+            re.compile(f"(?<={_AVANT}){_ESP}*([;!?])(?=[*_]*(?:[\\s)\\]»\"'’.,;:!?…]|\\Z))"),
+            f"{NNBSP}\\1",
+        ),
+        # 58 %, 40,6 % (pas %20 : les URL sont protégées et « % » doit finir le mot).
+        (re.compile(f"(?<=\\d){_ESP}*%(?!\\w)"), f"{NBSP}%"),
+        # 50 000 $, 148,8 M$, 50 k$ ; aussi écrit « \$ » en Markdown (un $ nu ouvrirait des maths).
+        (re.compile(f"(?<=\\d){_ESP}*([kMG]?)(\\\\?)\\$(?!\\w)"), f"{NBSP}\\1\\2$"),
+        # Ordinaux en exposant (« 1^er^ septembre », « 2^e^ secondaire ») : pas déjà en exposant,
+        # pas au milieu d'un mot ou d'un nombre (A1er, 1,5e). Ces deux règles écrivent de la
+        # syntaxe Markdown (^…^) : elles ne s'appliquent pas à un texte brut (voir typographie()).
+        (re.compile(r"(?<![\w^.,])(1)(ers?|res?)(?![\w^])"), r"\1^\2^"),
+        (re.compile(r"(?<![\w^.,])([2-9]|[1-9]\d+)(es?)(?![\w^])"), r"\1^\2^"),
+    )
+
 
 
 def typographie(texte: str, markdown: bool = True) -> str:
@@ -186,17 +191,23 @@ def typographie(texte: str, markdown: bool = True) -> str:
     les entités HTML, les cibles de liens, les attributs ``{…}`` et les shortcodes Quarto.
     Ne corrige ni les guillemets droits, ni les nombres (voir :func:`nombre`).
     """
-    if re.search(f"[{_PUA}]", texte):
-        raise ValueError("Texte refusé : il contient des caractères de la zone privée U+F0000–U+FFFFD.")
+    # Chaque passage protégé est remplacé par un caractère d'une zone privée que le texte
+    # n'emploie pas (plan 15, sinon plan 16) : un texte qui en contiendrait déjà reste intact.
+    debut, fin = next(((d, f) for d, f in _ZONES_PRIVEES
+                       if not re.search(f"[{chr(d)}-{chr(f)}]", texte)), (None, None))
+    if debut is None:
+        raise ValueError("Texte refusé : il emploie les deux zones privées U+F0000–U+10FFFD.")
+    zone = f"{chr(debut)}-{chr(fin)}"
     proteges: list[str] = []
 
     def masquer(m: re.Match[str]) -> str:
         proteges.append(m.group(0))
-        return chr(_PUA_DEBUT + len(proteges) - 1)
+        return chr(debut + len(proteges) - 1)
 
     masque = _PROTEGES.sub(masquer, texte)
-    if len(proteges) > _PUA_FIN - _PUA_DEBUT:
+    if len(proteges) > fin - debut:
         raise ValueError("Texte trop long pour la typographie : trop de passages protégés.")
-    for motif, remplacement in (_REGLES if markdown else _REGLES_TEXTE_BRUT):
+    regles = _regles(zone)
+    for motif, remplacement in (regles if markdown else regles[:-2]):
         masque = motif.sub(remplacement, masque)
-    return re.sub(f"[{_PUA}]", lambda m: proteges[ord(m.group(0)) - _PUA_DEBUT], masque)
+    return re.sub(f"[{zone}]", lambda m: proteges[ord(m.group(0)) - debut], masque)

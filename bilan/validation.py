@@ -269,6 +269,28 @@ def _entete(fichier: str, colonnes: list[str], attendues: list[str]) -> Constat 
     return Constat(ERREUR, fichier, None if yaml_ else 1, None, None, f"{regle} (lignes non vérifiées tant que {suite})")
 
 
+# Caractères qu'aucun texte du rapport ne doit porter : contrôles (sauf tabulation et fins de
+# ligne), marque d'ordre des octets au milieu d'un texte, commandes de sens d'écriture (le
+# texte s'afficherait à l'envers). Saisis par erreur (copier-coller d'un terminal, d'un courriel),
+# ils sont invisibles dans un tableur et font échouer le PDF balisé ou trompent le lecteur.
+_INTERDITS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def valider_caracteres(fichier: str, table: pd.DataFrame) -> list[Constat]:
+    """Un constat par cellule qui porte un caractère interdit, nommé par son code (« U+0007 »)."""
+    constats = []
+    for colonne in table.columns:
+        for i, valeur in table[colonne].items():
+            trouves = _INTERDITS.findall(str(valeur))
+            if trouves:
+                codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in trouves))
+                visible = _INTERDITS.sub("�", str(valeur))
+                constats.append(Constat(ERREUR, fichier, ligne_fichier(i, fichier), str(colonne), visible,
+                                        f"caractère invisible interdit ({codes}) : caractère de contrôle ou de "
+                                        "sens d'écriture, souvent collé par erreur ; le retirer"))
+    return constats
+
+
 def valider_schema(fichier: str, table: pd.DataFrame) -> list[Constat]:
     """Vérifie l'en-tête, puis applique le schéma du fichier et convertit chaque échec en constat."""
     schema = schemas()[fichier]

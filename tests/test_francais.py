@@ -322,6 +322,8 @@ def test_typographie_sorties_des_fonctions_inchangees() -> None:
         assert francais.typographie(s) == s
 
 
-def test_typographie_refuse_la_zone_privee() -> None:
-    with pytest.raises(ValueError):
-        francais.typographie("texte \U000f0000")
+def test_typographie_garde_les_caracteres_de_la_zone_privee() -> None:
+    """Un texte qui emploie déjà la zone privée servant au masquage (plan 15) reste intact : le
+    masquage passe au plan 16."""
+    texte = "texte \U000f0000 et [lien](https://x.ca/a:b) ; fin"
+    assert francais.typographie(texte) == "texte \U000f0000 et [lien](https://x.ca/a:b)\u202f; fin"
