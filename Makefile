@@ -25,10 +25,10 @@ installer: $(VENV)/.installe ## Créer .venv/ et y installer le projet (versions
 valider: installer ## Valider les paramètres de l'édition (EDITION=2024) et les données
 	$(PY) -m bilan valider params/$(EDITION).yml
 
-rapport: installer ## Construire l'édition (EDITION=2024) : notebooks, exports, HTML et PDF dans _build/$(EDITION)/
+rapport: installer ## Construire l'édition (EDITION=2024) : notebooks, exports, HTML, PDF et Word dans _build/$(EDITION)/
 	$(PY) -m bilan construire params/$(EDITION).yml
 
-notebooks: installer ## Construire sans le rendu Quarto (notebooks exécutés et exports seulement)
+notebooks: installer ## Construire sans le rendu (notebooks exécutés et exports seulement)
 	$(PY) -m bilan construire params/$(EDITION).yml --sans-rendu
 
 apercu: installer ## Aperçu des rédacteurs sur http://127.0.0.1:8000/ (PORT=…), reconstruit à chaque enregistrement
