@@ -368,7 +368,7 @@ def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[
         elif choisi == "quarto":
             if not rendu.version_compatible(version or ""):
                 dire(f"Avertissement – Quarto {version} détecté ; ce projet est vérifié avec Quarto {rendu.VERSION_QUARTO}.x.")
-            dire(f"Rendu HTML et PDF par Quarto {version} …")
+            dire(f"Rendu HTML, PDF et Word par Quarto {version} …")
             epoch = horodatage_reproductible()
             with _environnement(**({"SOURCE_DATE_EPOCH": str(epoch)} if epoch is not None else {})):
                 rendu.preparer_livre(dossier_livre, chapitres, metadonnees(params, ctx))
@@ -381,7 +381,7 @@ def _construire(params: Parametres, racine: Path, rendre: bool, dire: Callable[[
             rendu.finir_html(rendu.dossier_sortie(dossier_livre))
             rendu.dossier_sortie(dossier_livre).rename(publie / "rapport")
         elif choisi == "integre":
-            dire(f"Rendu HTML et PDF par le moteur intégré (Pandoc {integre.version_pandoc()}, Typst {integre.version_typst()}) "
+            dire(f"Rendu HTML, PDF et Word par le moteur intégré (Pandoc {integre.version_pandoc()}, Typst {integre.version_typst()}) "
                  "— Quarto n'est pas installé ou n'est pas demandé …")
             epoch = horodatage_reproductible()
             try:
