@@ -116,12 +116,10 @@ def mesurer_une_taille(mesures: int, repetitions: int, graine: int, avec_tracema
 
 
 def _commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        sale = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        return sha + (" (modifié)" if sale else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "inconnu"
+    from bilan.config import etat_git
+
+    etat = etat_git(court=True)
+    return "inconnu" if etat is None else etat[0] + (" (modifié)" if etat[1] else "")
 
 
 def tableau(resultats: dict[str, Any]) -> str:

@@ -61,6 +61,7 @@ import psutil  # mémoire des processus enfants (installé avec ipykernel)
 RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE))
 
+from bilan.config import etat_git  # noqa: E402
 from bilan.contexte import Contexte  # noqa: E402
 from bilan.donnees import charger_plan, verifier  # noqa: E402
 from bilan.parametres import lire_parametres  # noqa: E402
@@ -459,12 +460,8 @@ def echelle(tableau: Tableau, tailles: list[int], repetitions: int, dossier: Pat
 
 
 def _commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        sale = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        return sha + (" (modifié)" if sale else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "inconnu"
+    etat = etat_git(court=True)
+    return "inconnu" if etat is None else etat[0] + (" (modifié)" if etat[1] else "")
 
 
 def main() -> int:

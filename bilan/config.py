@@ -24,3 +24,19 @@ def chemin_projet(chemin: str | Path) -> Path:
     """Résout un chemin relatif à la racine du projet (les notebooks tournent ailleurs)."""
     p = Path(chemin)
     return p if p.is_absolute() else RACINE / p
+
+
+def etat_git(court: bool = False) -> tuple[str, bool] | None:
+    """Commit courant du dépôt et présence de modifications non versionnées des fichiers suivis
+    (les fichiers non suivis, comme _build/ ou collecte/, ne comptent pas) ; None hors d'un dépôt
+    git ou sans git. Partagé par la bannière de relecture, la provenance des exports et les bancs."""
+    import subprocess  # noqa: PLC0415 — seules ces quelques fonctions en ont besoin
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        sha = git("rev-parse", *(["--short"] if court else []), "HEAD")
+        return sha, bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.CalledProcessError):
+        return None

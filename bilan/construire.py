@@ -41,7 +41,7 @@ import yaml
 from bilan import francais, integre, rendu
 from bilan.assemblage import AssemblageImpossible, ajouter_notes, assembler_dossier, ecrire_livre
 from bilan.calendrier import verifier_dates
-from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE
+from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE, etat_git
 from bilan.contexte import Contexte, plan_valide
 from bilan.execution import EchecNotebook, Execution, executer
 from bilan.markdown import texte
@@ -280,13 +280,11 @@ def bandeau_brouillon(params: Parametres, ctx: Contexte) -> str:
 
 
 def _commit_court() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        sale = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=RACINE,
-                              capture_output=True, text=True, check=True).stdout.strip()
-        return f"commit {sha}" + (" (avec modifications non versionnées)" if sale else "")
-    except (OSError, subprocess.CalledProcessError):
+    etat = etat_git(court=True)
+    if etat is None:
         return "hors d'un dépôt git"
+    sha, modifie = etat
+    return f"commit {sha}" + (" (avec modifications non versionnées)" if modifie else "")
 
 
 # --- Construction ---------------------------------------------------------------------------------

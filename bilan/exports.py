@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import math
 import platform
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -25,7 +24,7 @@ import pandas as pd
 import yaml
 
 from bilan import francais
-from bilan.config import DONNEES, RACINE
+from bilan.config import DONNEES, RACINE, etat_git
 from bilan.donnees import FICHIERS, Plan
 from bilan.synthese import CATEGORIE_INCONNUE, STATUT_INCONNU, budget_total, categories, repartition
 
@@ -439,12 +438,10 @@ def ecrire_exports(dossier: Path, plan: Plan, statuts_mesures: pd.DataFrame, sta
 
 
 def _commit() -> dict[str, Any]:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        sale = subprocess.run(["git", "status", "--porcelain"], cwd=RACINE, capture_output=True, text=True, check=True).stdout.strip()
-        return {"commit": sha, "modifications_non_versionnees": bool(sale)}
-    except (OSError, subprocess.CalledProcessError):
+    etat = etat_git()
+    if etat is None:
         return {"commit": "inconnu (pas un dépôt git)", "modifications_non_versionnees": None}
+    return {"commit": etat[0], "modifications_non_versionnees": etat[1]}
 
 
 def _version(paquet: str) -> str:
