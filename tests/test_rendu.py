@@ -521,7 +521,9 @@ def test_construction_2024_rend_html_et_pdf() -> None:
     normaliser = lambda s: s.replace("\u00a0", " ").replace("\u202f", " ").replace("&nbsp;", " ")
     tout = "\n".join(normaliser(t) for t in pages.values())
     assert re.search(r"Tableau\s+\d", tout), "aucune légende « Tableau n »"
-    assert "MESURE N° 1 " in tout or "MESURE N° 1<" in tout
+    # Titres de fiche en casse normale, mis en capitales par la feuille de style (.majuscules) :
+    # un lecteur d'écran lit « Mesure numéro 1 », pas « M-E-S-U-R-E ».
+    assert re.search(r'<h2[^>]*class="mesure[^"]*"[^>]*><span class="majuscules">Mesure n° 1</span>', tout)
     assert 'class="statut statut-' in tout
 
     pdfs = list(sortie.glob("*.pdf"))
