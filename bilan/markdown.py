@@ -43,8 +43,10 @@ _MARQUES_RICHES = set("*^")
 _ENCADRES = {"*": re.compile(r"(?<!\*)\*[^\s*](?:[^*]*[^\s*])?\*(?!\*)"), "^": re.compile(r"(?<!\^)\^[^\s^]+\^")}
 
 # Débuts de ligne qu'il faut neutraliser même s'ils ne contiennent pas de signe échappé :
-# listes ordonnées (« 1. », « 2) », « a) », « iv. »), paragraphe « : » (légende ou définition).
+# listes ordonnées (« 1. », « 2) », « a) », « iv. », et entre parenthèses « (c) », « (2) »),
+# paragraphe « : » (légende ou définition).
 _DEBUT_LISTE = re.compile(r"^(\s*)(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)")
+_DEBUT_LISTE_PARENTHESES = re.compile(r"^(\s*\((?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+))\)(?=\s|$)")
 _DEBUT_DEUX_POINTS = re.compile(r"^(\s*):")
 _PUCE = re.compile(r"^(\s*)- (?=\S)")
 
@@ -63,6 +65,7 @@ def _echapper_ligne(ligne: str, garder: set[str], puces: bool) -> str:
     # Débuts de ligne, sur le texte déjà échappé : la barre oblique ajoutée ne doit pas l'être à
     # son tour (« 2) » donnait « 2\\) », imprimé « 2\) »). « 1. » est déjà « 1\. ».
     ligne = _DEBUT_LISTE.sub(r"\1\2\\\3", ligne)
+    ligne = _DEBUT_LISTE_PARENTHESES.sub(r"\1\\)", ligne)
     ligne = _DEBUT_DEUX_POINTS.sub(r"\1\\:", ligne)
     return puce + ligne
 

@@ -571,6 +571,9 @@ def _exemple(*textes: str) -> list[str]:
 @example(textes=_exemple("E\u0301te\u0301 de\u0301compose\u0301 ☺\ufe0f a\u200bb a\u200eb 😀😀 𝔘𝔫𝔦 | x |",
                          "coupe-?ci, trois... points -- et --- tirets ––x —–y –-z ~ tilde 'x' l'été"))
 @example(textes=_exemple("= titre", "- puce", "+ plus", "1. un", "/ terme : déf", "# dièse", "» fermant"))
+# Listes ordonnées entre parenthèses (extension fancy_lists de Pandoc) : « (c) » perdu en tête
+# d'une recommandation, trouvé par hypothesis.
+@example(textes=_exemple("(c) $ cc :x", "(2) deux", "(iv) quatre", "(B) bé", "(c)", "(12) douze", "(a)b"))
 def test_texte_brut_rendu_tel_quel(textes):
     """Colonnes et paramètres en texte brut, et colonnes en Markdown sans marques : le HTML et le
     PDF montrent exactement le texte saisi (aux espaces, apostrophes et coupures près)."""
