@@ -524,6 +524,16 @@ def verifier_organisation(rendu: Rendu, organisation: str, nom: str) -> None:
     assert normaliser(organisation) in normaliser(cellule.get_text()), cellule
 
 
+def verifier_texte_brut(rendu: Rendu, ctx: Contexte, saisie: dict[str, str]) -> None:
+    """Chaque saisie en texte brut, telle quelle dans le HTML et le PDF ; l'organisation et son nom
+    dans la liste des acronymes et la fiche."""
+    for place, saisi in saisie.items():
+        if place == "nom_organisation":
+            continue
+        verifier_html(rendu, ctx, place, saisi)
+        verifier_pdf(rendu, place, saisi)
+    verifier_organisation(rendu, saisie["organisation"], saisie["nom_organisation"])
+
 # --- Propriétés ---------------------------------------------------------------------------------------
 
 # Un rendu coûte environ deux secondes : pas de réduction des exemples en échec (Phase.shrink),
@@ -580,12 +590,7 @@ def test_texte_brut_rendu_tel_quel(textes):
     saisie = saisie_brute(textes)
     with tempfile.TemporaryDirectory() as tmp:
         rendu, ctx = rendre_saisie(Path(tmp), saisie)
-    for place, saisi in saisie.items():
-        if place == "nom_organisation":
-            continue
-        verifier_html(rendu, ctx, place, saisi)
-        verifier_pdf(rendu, place, saisi)
-    verifier_organisation(rendu, saisie["organisation"], saisie["nom_organisation"])
+    verifier_texte_brut(rendu, ctx, saisie)
 
 
 # --- Colonnes en Markdown : l'emphase, les paragraphes et les puces, rien d'autre ------------------
@@ -765,9 +770,4 @@ def test_quarto_rend_le_texte_tel_quel(tmp_path):
         "#set text(red) = Titre // commentaire /* bloc */ <label> @ref $x$ 1. 2) a|b ::: {.classe}",
     ))
     rendu, ctx = rendre_saisie_quarto(tmp_path, saisie)
-    for place, saisi in saisie.items():
-        if place == "nom_organisation":
-            continue
-        verifier_html(rendu, ctx, place, saisi)
-        verifier_pdf(rendu, place, saisi)
-    verifier_organisation(rendu, saisie["organisation"], saisie["nom_organisation"])
+    verifier_texte_brut(rendu, ctx, saisie)
