@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from bilan import francais
 from bilan.exports import DATE, ENTIER, EXPORTS, Colonne, Export, Ligne, entete_classeur, numeros_notes
+from bilan.markdown import sans_marques
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -54,11 +55,6 @@ HAUTEUR_LIGNE = 15  # points par ligne de texte (police par défaut, 11 points)
 def _t(texte: str) -> str:
     """Typographie française d'un texte émis ici (insécables devant : ; % $, dans « »)."""
     return francais.typographie(texte, markdown=False)
-
-
-def _sans_markdown(texte: str) -> str:
-    """Texte des paramètres sans l'italique *…* ni l'exposant ^…^ du Markdown."""
-    return str(texte).replace("*", "").replace("^", "")
 
 
 def horodatage(parametres: Parametres) -> dt.datetime:
@@ -206,13 +202,13 @@ def _couverture(classeur: Workbook, parametres: Parametres, contenus: Sequence[t
     f.title = FEUILLE_COUVERTURE
     f.column_dimensions["A"].width = LARGEUR_COUVERTURE
     _mise_en_page(f, paysage=False)
-    titre = _t(f"{_sans_markdown(p['rapport']['titre'])} du {p['plan']['sigle']} : données ouvertes (édition {p.edition})")
+    titre = _t(f"{sans_marques(p['rapport']['titre'])} du {p['plan']['sigle']} : données ouvertes (édition {p.edition})")
     date = francais.date_longue(p.date_reference)
     nombres = {export.fichier: len(lignes) for export, lignes in contenus}
     ligne = iter(range(1, 1000))
 
     _titre(f, next(ligne), titre)
-    _texte(f, next(ligne), _t(f"{_sans_markdown(p['plan']['titre'])} : {_sans_markdown(p['plan']['sous_titre'])}"), renvoi=True)
+    _texte(f, next(ligne), _t(f"{sans_marques(p['plan']['titre'])} : {sans_marques(p['plan']['sous_titre'])}"), renvoi=True)
     if p.brouillon:
         _texte(f, next(ligne), _t("VERSION DE TRAVAIL : édition en préparation, certaines valeurs des paramètres "
                                   "restent « À PRÉCISER »."), renvoi=True)
@@ -237,11 +233,11 @@ def _couverture(classeur: Workbook, parametres: Parametres, contenus: Sequence[t
     cellule.alignment = Alignment(horizontal="left")
     depot = (f"déposé à l'Assemblée nationale en {francais.mois_annee(p.mois_depot)}" if p.mois_depot is not None
              else f"mois de dépôt à l'Assemblée nationale : {p['mois_depot']}")
-    section("Édition", f"Édition {p.edition} : {_sans_markdown(p['rapport']['titre'])}, {depot}.")
+    section("Édition", f"Édition {p.edition} : {sans_marques(p['rapport']['titre'])}, {depot}.")
     section("Source",
             "Les faits du plan tenus dans le dossier data/ du projet bilan et décrits dans data/README.md ; chaque "
             "statut y est un événement daté qui cite sa source.",
-            f"Rapport : {_sans_markdown(p['citation'])}")
+            f"Rapport : {sans_marques(p['citation'])}")
     e = p["editeur"]
     section("Contact", f"{e['ministere']} : {e['courriel']} ; téléphone : {e['telephone']} ; sans frais : {e['sans_frais']}.")
 

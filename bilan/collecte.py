@@ -36,6 +36,7 @@ import pandas as pd
 from bilan import francais
 from bilan.config import CONSTRUCTION, DONNEES
 from bilan.donnees import Plan, charger_plan, lire_fichier, verifier
+from bilan.markdown import sans_marques
 from bilan.parametres import Parametres, lire_parametres
 from bilan.synthese import statuts_livrables, statuts_mesures
 from bilan.validation import ERREUR
@@ -117,11 +118,6 @@ class Ligne:
         }
 
 
-def texte_simple(markdown: str) -> str:
-    """Intitulé lisible dans un tableur : sans l'italique ``*…*`` ni l'exposant ``^…^`` du Markdown."""
-    return re.sub(r"\^([^^]*)\^", r"\1", markdown).replace("*", "")
-
-
 def source_collecte(edition: str, organisations: Sequence[str]) -> str:
     """Colonne ``source`` d'un statut collecté : « collecte 2026 – MSP » (plusieurs porteurs : « MSP, SCF »)."""
     return f"collecte {edition} – {', '.join(organisations)}"
@@ -172,10 +168,10 @@ def lignes_attendues(plan: Plan, params: Parametres, organisation: str) -> list[
             continue
         autres = ", ".join(o for o in par_mesure[m["mesure"]] if o != organisation)
         s = sm.loc[m["mesure"]]
-        lignes.append(Ligne(MESURE, m["mesure"], None, texte_simple(m["titre"]), autres, s["statut"], _date_texte(s["date"])))
+        lignes.append(Ligne(MESURE, m["mesure"], None, sans_marques(m["titre"]), autres, s["statut"], _date_texte(s["date"])))
         for _, liv in plan.livrables[plan.livrables["mesure"] == m["mesure"]].sort_values("ordre").iterrows():
             s = sl.loc[(m["mesure"], liv["ordre"])]
-            lignes.append(Ligne(LIVRABLE, m["mesure"], int(liv["ordre"]), texte_simple(liv["livrable"]), autres,
+            lignes.append(Ligne(LIVRABLE, m["mesure"], int(liv["ordre"]), sans_marques(liv["livrable"]), autres,
                                 s["statut"], _date_texte(s["date"])))
     return lignes
 
@@ -900,7 +896,7 @@ def _ecrire_recits(dossier: Path, plan: Plan, params: Parametres, saisies: list[
         contenu = "\n".join([
             f"# Mesure {mesure} – mises à jour reçues (collecte {params.edition})",
             "",
-            f"*{texte_simple(titres[mesure])}*",
+            f"*{sans_marques(titres[mesure])}*",
             "",
             f"Porteur(s) : {', '.join(par_mesure[mesure])}. Texte des organisations, à relire avant de réviser le récit"
             f" de la mesure dans son notebook ; état au {francais.date_longue(params.date_reference)}.",

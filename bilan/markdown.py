@@ -110,6 +110,12 @@ def texte_riche(valeur: object, blocs: bool = False) -> str:
     return typographie(echapper_riche(valeur, blocs=blocs))
 
 
+def sans_marques(markdown: object) -> str:
+    """Texte d'une colonne en Markdown lisible hors du rapport (tableur) : sans l'italique ``*…*``
+    ni l'exposant ``^…^``, leur contenu gardé."""
+    return re.sub(r"\^([^^]*)\^", r"\1", str(markdown)).replace("*", "")
+
+
 def attribut(valeur: object) -> str:
     """Valeur d'attribut Pandoc entre guillemets (``fig-alt="…"``, ``title="…"``), sur une ligne.
 
