@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bilan import francais
+from bilan.config import source_date_epoch
 from bilan.exports import DATE, ENTIER, EXPORTS, Colonne, Export, Ligne, entete_classeur, numeros_notes
 from bilan.markdown import sans_marques
 
@@ -60,9 +60,8 @@ def _t(texte: str) -> str:
 def horodatage(parametres: Parametres) -> dt.datetime:
     """Date inscrite dans le classeur : ``SOURCE_DATE_EPOCH`` (secondes, convention des
     constructions reproductibles) s'il est donné, sinon minuit de la date de référence."""
-    valeur = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if valeur.isdigit():
-        return dt.datetime.fromtimestamp(int(valeur), tz=dt.timezone.utc).replace(tzinfo=None)
+    if (epoch := source_date_epoch()) is not None:
+        return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).replace(tzinfo=None)
     return dt.datetime.combine(parametres.date_reference, dt.time())
 
 

@@ -40,3 +40,10 @@ def etat_git(court: bool = False) -> tuple[str, bool] | None:
         return sha, bool(git("status", "--porcelain", "--untracked-files=no"))
     except (OSError, subprocess.CalledProcessError):
         return None
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` (secondes), la date que les constructions reproductibles donnent à
+    leurs fichiers (PDF, classeurs), s'il est donné et valide ; sinon ``None``."""
+    valeur = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(valeur) if valeur.isdigit() else None

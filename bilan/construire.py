@@ -41,7 +41,7 @@ import yaml
 from bilan import francais, integre, rendu
 from bilan.assemblage import AssemblageImpossible, ajouter_notes, assembler_dossier, ecrire_livre
 from bilan.calendrier import verifier_dates
-from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE, etat_git
+from bilan.config import CONSTRUCTION, DONNEES, NOTEBOOKS, RACINE, etat_git, source_date_epoch
 from bilan.contexte import Contexte, plan_valide
 from bilan.execution import EchecNotebook, Execution, executer
 from bilan.markdown import texte
@@ -221,9 +221,8 @@ def _garder_echec(dossier: Path, racine: Path, edition: str) -> Path:
 def horodatage_reproductible() -> int | None:
     """``SOURCE_DATE_EPOCH`` s'il est donné, sinon la date du dernier commit (convention des
     constructions reproductibles) ; ``None`` hors d'un dépôt git. Sert de date aux PDF."""
-    valeur = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if valeur.isdigit():
-        return int(valeur)
+    if (epoch := source_date_epoch()) is not None:
+        return epoch
     try:
         proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=RACINE, capture_output=True, text=True, check=True)
         return int(proc.stdout.strip())

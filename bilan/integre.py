@@ -24,7 +24,6 @@ les liens entre pages ; le PDF est compilé par Typst au standard PDF/UA-1 (PDF 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import subprocess
@@ -36,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from bilan.config import STYLES
+from bilan.config import STYLES, source_date_epoch
 from bilan.francais import mois_annee
 
 #: Nom du PDF (celui de Quarto : book.output-file de _quarto.yml), lié depuis la page d'accueil.
@@ -146,12 +145,6 @@ def _executer(commande: list[str], dossier: Path, quoi: str) -> None:
         raise RenduImpossible(f"{quoi} : Pandoc a échoué (code {proc.returncode}) :\n{proc.stderr[-4000:]}")
 
 
-def horodatage() -> int | None:
-    """``SOURCE_DATE_EPOCH`` (secondes), pour des PDF identiques d'une construction à l'autre."""
-    valeur = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(valeur) if valeur.isdigit() else None
-
-
 def _ecrire_meta(livre: Path, nom: str, valeurs: Mapping[str, Any]) -> Path:
     fichier = livre / nom
     fichier.write_text(yaml.safe_dump(dict(valeurs), allow_unicode=True, sort_keys=False, width=1_000_000),
@@ -178,7 +171,7 @@ def rendre_pdf(livre: Path, chapitres: Sequence[str], meta: Metadonnees, sortie:
     ]
     _executer(commande, livre, "PDF")
     options: dict[str, Any] = {"root": str(livre), "pdf_standards": ["ua-1"]}
-    if (epoch := horodatage()) is not None:
+    if (epoch := source_date_epoch()) is not None:
         options["timestamp"] = epoch
     try:
         typst.compile(str(typ), output=str(sortie), **options)
