@@ -16,6 +16,10 @@ AVANT les filtres communs (styles/typst-classes.lua), les reproduit :
 3. `[texte](04_axe1_recherche.md#mesure-1)` : Quarto résout un lien vers un autre fichier du
    livre ; le moteur intégré rend UN document (découpé en pages HTML par Pandoc lui-même,
    format chunkedhtml), où le lien devient `#mesure-1`.
+4. Numéros des légendes, en HTML et en Word : Quarto numérote les tableaux `#tbl-…` et les
+   figures `#fig-…` (« Tableau 1 : … », « Figure 1 : … », _quarto.yml : crossref-tbl-title,
+   title-delim) ; Pandoc seul ne numérote rien. En PDF, Typst numérote lui-même ses figures
+   (styles/rapport.typ, mêmes mots) : ce filtre n'y touche pas.
 
 Quarto ne reçoit jamais ce filtre.
 ]]
@@ -84,7 +88,31 @@ local function Link(el)
   return nil
 end
 
+-- Mots et séparateur de _quarto.yml (crossref-tbl-title, crossref-fig-title, title-delim) et de
+-- styles/rapport.typ (supplement) : espace insécable avant le numéro et avant le deux-points.
+local ETIQUETTES = { tbl = "Tableau", fig = "Figure" }
+local INSECABLE = "\u{00A0}"
+
+local function numeroter(doc)
+  if format_courant() == "typst" then return nil end
+  local compteurs = { tbl = 0, fig = 0 }
+  local function prefixer(el)
+    local sorte = el.identifier:match("^(%a+)%-")
+    if not ETIQUETTES[sorte] or #el.caption.long == 0 then return nil end
+    compteurs[sorte] = compteurs[sorte] + 1
+    local marque = ETIQUETTES[sorte] .. INSECABLE .. compteurs[sorte] .. INSECABLE .. ":"
+    local premier = el.caption.long[1]
+    premier.content:insert(1, pandoc.Space())
+    premier.content:insert(1, pandoc.Str(marque))
+    return el
+  end
+  -- Un seul parcours des blocs, dans l'ordre du document : tableaux et figures y sont vus dans
+  -- l'ordre où le lecteur les rencontre, comme Quarto les numérote.
+  return doc:walk({ Table = prefixer, Figure = prefixer })
+end
+
 return {
   { Div = Div },
   { Image = Image, Link = Link },
+  { Pandoc = numeroter },
 }

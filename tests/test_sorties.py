@@ -13,11 +13,15 @@ HTML (BeautifulSoup) : chaque page se lit, déclare sa langue, a un seul ``h1`` 
 chaque ancre internes existent ; chaque image a un texte de remplacement ; aucun reste de
 syntaxe (shortcode, ``\\$``, Markdown) ; aucune espace ordinaire là où la typographie française
 veut une espace insécable ; repères de navigation nommés ; lien d'évitement.
+
+Les trois formats (HTML, PDF, Word) : mêmes légendes numérotées « Tableau n : … » et
+« Figure n : … », dans le même ordre.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -273,6 +277,30 @@ def test_html_tableaux_nommes(construction_rendue):
                 continue
             nom = tableau.find("caption") or (tableau.get("aria-labelledby") and soupe.find(id=tableau["aria-labelledby"]))
             assert nom, f"{page.name} : tableau légendé sans nom accessible"
+
+
+def _legendes(texte: str) -> list[str]:
+    """« Tableau 2 : Statut de mise… » : les légendes numérotées d'un texte, à leurs cinq premiers mots."""
+    texte = " ".join(texte.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return [" ".join(m.group(0).split()[:7]) for m in re.finditer(r"\b(?:Tableau|Figure) \d+ : (?:\S+ ){4}\S+", texte)]
+
+
+def test_legendes_numerotees_dans_les_trois_formats(construction_rendue):
+    """Tableaux et figures numérotés comme Quarto les numérote (« Tableau 1 : … »), et de même
+    en HTML, en PDF et en Word : un renvoi « voir le tableau 3 » vaut pour chaque format."""
+    dossier = construction_rendue["dossier"] / "rapport"
+    pdf = _legendes("\n".join(_textes_des_pages(_pdf(construction_rendue))))
+    html = [l for p in _pages_html(construction_rendue)
+            for l in _legendes(" ".join(c.get_text(" ") for c in _soupe(p).find_all(["caption", "figcaption"])))]
+    with zipfile.ZipFile(dossier / "rapport.docx") as z:
+        word = _legendes(re.sub(r"<[^>]+>", " ", z.read("word/document.xml").decode("utf-8")))
+    sortes = [l.split()[0] for l in pdf]
+    assert sortes.count("Tableau") == 4 and sortes.count("Figure") == 3, pdf
+    for sorte in ("Tableau", "Figure"):
+        numeros = [int(l.split()[1]) for l in pdf if l.startswith(sorte)]
+        assert numeros == list(range(1, len(numeros) + 1)), (sorte, numeros)
+    assert html == pdf, (html, pdf)
+    assert word == pdf, (word, pdf)
 
 
 def test_html_titres_en_casse_normale(construction_rendue):
